@@ -1,0 +1,42 @@
+"""The Flask face of Biaogan: ``create_app`` assembles it step by step."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+import benchmarks.models  # noqa: F401  (every model registered before the first query)
+import core.models  # noqa: F401
+from app import config
+from app.auth.login import init_login
+from app.cli import register_cli
+from app.database import init_db
+from app.errors import register_error_handlers
+from app.security import init_security
+from app.templating import init_templating
+
+INSTANCE = Path(__file__).resolve().parent.parent / "instance"
+
+
+def create_app(settings: Mapping[str, Any] | None = None) -> Flask:
+    """Build an app from the environment, with ``settings`` overriding it (tests)."""
+    app = Flask(__name__, instance_path=str(INSTANCE))
+    app.config.update(config.load(Path(app.instance_path), settings))
+    init_db(app)
+    init_security(app)
+    init_login(app)
+    init_templating(app)
+    register_blueprints(app)
+    register_cli(app)
+    register_error_handlers(app)
+    return app
+
+
+def register_blueprints(app: Flask) -> None:
+    from app import admin, auth, enterprises, home, nominations
+
+    for area in (auth, home, enterprises, nominations, admin):
+        app.register_blueprint(area.bp)

@@ -1,0 +1,21 @@
+"""Forms of the sign-in area."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import PasswordField, StringField
+from wtforms.validators import DataRequired, EqualTo, Length
+
+
+class LoginForm(FlaskForm):
+    username = StringField("用户名", validators=[DataRequired("请填写用户名"), Length(max=50)])
+    password = PasswordField("密码", validators=[DataRequired("请填写密码"), Length(max=128)])
+
+
+class PasswordForm(FlaskForm):
+    current_password = PasswordField("当前密码", validators=[DataRequired("请填写当前密码")])
+    new_password = PasswordField("新密码", validators=[DataRequired("请填写新密码")])
+    confirm = PasswordField(
+        "确认新密码",
+        validators=[DataRequired("请再次填写新密码"), EqualTo("new_password", "两次填写的新密码不一致")],
+    )

@@ -1,0 +1,161 @@
+"""Registry pages. Each view: load (404), guard (403), validate, one service, redirect."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
+from flask_login import login_required
+from werkzeug.wrappers import Response
+
+from app.auth.guards import actor, roles_required
+from app.database import db
+from app.downloads import xlsx_response
+from app.enterprises.forms import EnterpriseForm, ImportForm
+from app.enterprises.options import fill_choices, region_filter_choices
+from app.forms import show_errors
+from benchmarks.queries import open_campaigns, selected_benchmarks
+from core import audit, registry
+from core.db import paginate
+from core.enterprise_import import ImportRejected, import_enterprises
+from core.errors import NotFound, ValidationError
+from core.people import Role
+from core.regions import Region, RegionLevel, list_industries, regions_under
+from core.scope import covers
+from exports.enterprise_register import (
+    UnreadableFile,
+    read_import_rows,
+    render_enterprise_list,
+    render_import_template,
+)
+
+bp = Blueprint("enterprises", __name__, url_prefix="/enterprises")
+REGISTRY_ROLES = (Role.ADMIN, Role.BUREAU)
+
+
+def _filter() -> registry.EnterpriseFilter:
+    return registry.EnterpriseFilter(
+        region_code=request.args.get("region", ""),
+        industry_code=request.args.get("industry", ""),
+        name=request.args.get("q", ""),
+        major_hazard=request.args.get("hazard") == "1",
+    )
+
+
+@bp.route("/")
+@roles_required(*REGISTRY_ROLES)
+def index() -> str:
+    flt = _filter()
+    stmt = registry.enterprises_query(db(), actor(), flt)
+    page = paginate(db(), stmt, request.args.get("page", 1, type=int), 50)
+    return render_template(
+        "enterprises/index.html", page=page, flt=flt,
+        regions=region_filter_choices(db(), actor()), industries=list_industries(db()),
+    )
+
+
+@bp.route("/export.xlsx")
+@roles_required(*REGISTRY_ROLES)
+def export() -> Response:
+    """Exactly what the list shows under the same filters, every page of it."""
+    enterprises = db().scalars(registry.enterprises_query(db(), actor(), _filter())).all()
+    return xlsx_response(render_enterprise_list(enterprises), "企业名录")
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@roles_required(*REGISTRY_ROLES)
+def new() -> str | Response | tuple[str, int]:
+    form = EnterpriseForm()
+    fill_choices(form, db(), actor())
+    if form.validate_on_submit():
+        try:
+            enterprise = registry.register_enterprise(db(), actor(), form.to_input())
+        except ValidationError as exc:
+            show_errors(form, exc)
+        else:
+            flash(f"已登记企业“{enterprise.name}”。", "success")
+            return redirect(url_for("enterprises.show", enterprise_id=enterprise.id))
+    status = 422 if form.errors or form.form_errors else 200
+    return render_template("enterprises/form.html", form=form, enterprise=None), status
+
+
+@bp.route("/<int:enterprise_id>")
+@roles_required(*REGISTRY_ROLES, Role.ENTERPRISE)
+def show(enterprise_id: int) -> str:
+    enterprise = registry.get_enterprise(db(), actor(), enterprise_id)
+    return render_template(
+        "enterprises/show.html", enterprise=enterprise,
+        events=audit.history(db(), enterprise),
+        benchmarks=selected_benchmarks(db(), enterprise),
+        campaigns=open_campaigns(db()),
+    )
+
+
+@bp.route("/<int:enterprise_id>/edit", methods=["GET", "POST"])
+@roles_required(*REGISTRY_ROLES)
+def edit(enterprise_id: int) -> str | Response | tuple[str, int]:
+    enterprise = registry.get_enterprise(db(), actor(), enterprise_id)
+    form = EnterpriseForm(obj=enterprise)
+    if request.method == "GET":
+        form.version.data = str(enterprise.version)
+        region = enterprise.region
+        if region.level == RegionLevel.TOWNSHIP:
+            form.county_code.data, form.township_code.data = region.parent_code, region.code
+        else:
+            form.county_code.data, form.township_code.data = region.code, ""
+    fill_choices(form, db(), actor())
+    if form.validate_on_submit():
+        try:
+            version = int(form.version.data or 0)
+            registry.update_enterprise(db(), actor(), enterprise, form.to_input(), version)
+        except ValidationError as exc:
+            show_errors(form, exc)
+        else:
+            flash("企业信息已保存。", "success")
+            return redirect(url_for("enterprises.show", enterprise_id=enterprise.id))
+    status = 422 if form.errors or form.form_errors else 200
+    return render_template("enterprises/form.html", form=form, enterprise=enterprise), status
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@roles_required(*REGISTRY_ROLES)
+def import_file() -> str | Response | tuple[str, int]:
+    form = ImportForm()
+    problems: list = []
+    if form.validate_on_submit():
+        upload = form.file.data
+        try:
+            if not upload or not upload.filename:
+                raise ValidationError({"file": "请选择要导入的 .xlsx 文件"})
+            rows = read_import_rows(upload.read())
+            created = import_enterprises(db(), actor(), rows)
+        except UnreadableFile as exc:
+            form.file.errors = [exc.message]
+        except ImportRejected as exc:
+            problems = exc.problems
+            form.form_errors.append(exc.message)
+        except ValidationError as exc:
+            show_errors(form, exc)
+        else:
+            flash(f"导入成功：共登记 {len(created)} 家企业。", "success")
+            return redirect(url_for("enterprises.index"))
+    status = 422 if form.errors or form.form_errors else 200
+    return render_template("enterprises/import.html", form=form, problems=problems), status
+
+
+@bp.route("/import-template.xlsx")
+@roles_required(*REGISTRY_ROLES)
+def import_template() -> Response:
+    user = actor()
+    root = user.region if user.region is not None and not user.is_admin else db().get(Region, "370000")
+    regions = regions_under(db(), root, ("county", "township")) if root else []
+    return xlsx_response(render_import_template(regions, list_industries(db())), "企业导入模板")
+
+
+@bp.route("/regions/children")
+@login_required
+def region_children() -> Response:
+    """Townships of one county in the actor's jurisdiction, for the cascading select."""
+    county = db().get(Region, request.args.get("code", ""))
+    if county is None or county.level != RegionLevel.COUNTY or not covers(actor(), county.path):
+        raise NotFound()
+    townships = regions_under(db(), county, ("township",))
+    return jsonify([{"code": r.code, "name": r.name} for r in townships])

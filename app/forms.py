@@ -1,0 +1,30 @@
+"""Helpers shared by every area's forms."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import SelectMultipleField
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from core.errors import ValidationError
+
+
+def show_errors(form: FlaskForm, exc: ValidationError) -> None:
+    """Put a service's field messages on the form; the rest go on top of the form."""
+    for name, message in exc.errors.items():
+        field = form._fields.get(name) if name else None
+        if field is not None:
+            field.errors = [*field.errors, message]
+        else:
+            form.form_errors.append(message)
+
+
+class ActionForm(FlaskForm):
+    """A bare form for POST buttons (it carries the CSRF token)."""
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """A multiple choice drawn as checkboxes (roles, industries)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()

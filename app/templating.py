@@ -1,0 +1,44 @@
+"""What templates may call: date filters, the unread count, the permission predicates."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from flask import Flask
+from flask_login import current_user
+
+from app.database import db
+from benchmarks import permissions as benchmark_permissions
+from core import permissions as core_permissions
+from core.db import CHINA_TZ
+from core.notifications import unread_count
+
+
+def china_time(value: dt.datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """Stored UTC shown in Beijing time, which is what every reader means by a time."""
+    if value is None:
+        return "—"
+    return value.astimezone(CHINA_TZ).strftime(fmt)
+
+
+def china_date(value: dt.date | None) -> str:
+    return "—" if value is None else f"{value.year}年{value.month}月{value.day}日"
+
+
+def _context() -> dict[str, Any]:
+    unread = 0
+    if current_user.is_authenticated:
+        unread = unread_count(db(), current_user)
+    return {"unread_notifications": unread}
+
+
+def init_templating(app: Flask) -> None:
+    app.jinja_env.filters["china_time"] = china_time
+    app.jinja_env.filters["china_date"] = china_date
+    app.jinja_env.globals.update(
+        {name: getattr(module, name)
+         for module in (core_permissions, benchmark_permissions)
+         for name in dir(module) if name.startswith(("can_", "is_"))}
+    )
+    app.context_processor(_context)

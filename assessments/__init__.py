@@ -1,0 +1,1 @@
+"""Gap self-assessments against published standards, rectification and verification (later issues)."""

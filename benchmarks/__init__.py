@@ -1,0 +1,1 @@
+"""Benchmark enterprises: nomination campaigns, nominations climbing county → city → province, selection."""

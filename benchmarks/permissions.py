@@ -1,0 +1,41 @@
+"""Who may do what in benchmark nomination: ``can_*(actor, …) -> bool``."""
+
+from __future__ import annotations
+
+from benchmarks.models import Campaign, Nomination
+from benchmarks.workflow import EDITABLE_STATES, NOMINATORS, parties
+from core.people import Role, User
+from core.regions import RegionLevel
+
+
+def can_view_campaigns(actor: User) -> bool:
+    return actor.has_role(Role.ADMIN, Role.BUREAU)
+
+
+def is_province_bureau(actor: User) -> bool:
+    return actor.bureau_level == RegionLevel.PROVINCE
+
+
+def can_manage_campaigns(actor: User) -> bool:
+    """The provincial bureau opens, amends and closes campaigns."""
+    return is_province_bureau(actor)
+
+
+def can_nominate(actor: User, campaign: Campaign | None = None) -> bool:
+    """County and city bureaus put enterprises forward while a campaign is open."""
+    level_ok = actor.bureau_level in (RegionLevel.COUNTY, RegionLevel.CITY)
+    return level_ok and (campaign is None or campaign.is_open)
+
+
+def can_edit_nomination(actor: User, nomination: Nomination) -> bool:
+    """The nominator edits the reasons and files while the nomination is with them."""
+    return (
+        nomination.campaign.is_open
+        and nomination.state_enum in EDITABLE_STATES
+        and bool(parties(actor, nomination) & NOMINATORS)
+    )
+
+
+def can_select(actor: User, campaign: Campaign) -> bool:
+    """The side-by-side selection page is the province's."""
+    return is_province_bureau(actor) or actor.is_admin

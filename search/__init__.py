@@ -1,0 +1,1 @@
+"""Full-text search over standards and practices (whoosh-reloaded + jieba; later issues)."""

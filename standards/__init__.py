@@ -1,0 +1,1 @@
+"""Structured control standards: projects, the clause tree, review, publication (later issues)."""
