@@ -40,7 +40,8 @@ def org_code(body: str) -> str:
 
 
 def demo_credit_code(county: str, serial: int) -> str:
-    return make_code(f"91{county}{org_code(f'MA3C{serial:04d}')}")
+    """A valid, unique code for demo enterprise number ``serial`` registered in ``county``."""
+    return make_code(f"91{county}{org_code(f'MA{serial % 1_000_000:06d}')}")
 
 
 def seed(session: Session, upload_dir: str) -> bool:

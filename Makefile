@@ -1,0 +1,56 @@
+# The two commands: `make run` and `make test` (see README).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: run test lint system-deps perf clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.runtime: requirements.txt | $(BIN)/python
+	$(BIN)/pip install -q -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install -q -r requirements-dev.txt
+	touch $@ $(VENV)/.runtime
+
+## make run: install, migrate, load the demo on first run, serve on http://127.0.0.1:5000
+run: $(VENV)/.runtime
+	$(FLASK) db upgrade
+	$(FLASK) seed-demo
+	@echo "标杆 is serving on http://127.0.0.1:5000 (Ctrl-C to stop)"
+	$(BIN)/gunicorn --workers 2 --bind 127.0.0.1:5000 --access-logfile - wsgi:app
+
+## make test: lint, then the whole suite on SQLite, and on PostgreSQL when TEST_DATABASE_URL is set
+test: $(VENV)/.dev system-deps
+	$(BIN)/ruff check .
+	env -u TEST_DATABASE_URL $(BIN)/pytest
+	@if [ -n "$$TEST_DATABASE_URL" ]; then \
+		echo "== the same suite on PostgreSQL =="; \
+		$(BIN)/pytest; \
+	fi
+
+lint: $(VENV)/.dev
+	$(BIN)/ruff check .
+
+# Debian's Chromium (never a downloaded browser) and CJK fonts for the browser tests.
+system-deps:
+	@missing=""; \
+	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
+	fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || missing="$$missing fonts-noto-cjk"; \
+	if [ -n "$$missing" ]; then \
+		echo "installing:$$missing"; \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+perf: $(VENV)/.dev
+	$(BIN)/python -m perf.bench_import
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache
