@@ -11,6 +11,7 @@ from contextlib import contextmanager
 
 import click
 from flask import Flask, current_app
+from flask.cli import AppGroup, with_appcontext
 from sqlalchemy.orm import Session
 
 from core import audit, migrate
@@ -40,7 +41,7 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(seed_demo_command)
 
 
-@click.group("db", help="数据库迁移（Alembic）。")
+@click.group("db", cls=AppGroup, help="数据库迁移（Alembic）。")
 def db_group() -> None:
     pass
 
@@ -64,7 +65,7 @@ def db_revision(message: str) -> None:
     migrate.revision(current_app.extensions["db"].engine, message)
 
 
-@click.group("audit", help="审计链。")
+@click.group("audit", cls=AppGroup, help="审计链。")
 def audit_group() -> None:
     pass
 
@@ -81,6 +82,7 @@ def audit_verify() -> None:
 
 
 @click.command("create-user", help="创建用户（交互输入密码）。")
+@with_appcontext
 @click.option("--username", prompt="用户名")
 @click.option("--name", "display_name", prompt="姓名")
 @click.option("--role", "roles", multiple=True, required=True,
@@ -102,6 +104,7 @@ def create_user_command(username: str, display_name: str, roles: tuple[str, ...]
 
 
 @click.command("seed-demo", help="在空数据库中载入演示数据（已有用户时跳过）。")
+@with_appcontext
 def seed_demo_command() -> None:
     from app.demo import DEMO_PASSWORD, demo_accounts, seed
 

@@ -91,7 +91,7 @@ def client(app: Flask) -> FlaskClient:
 
 
 @pytest.fixture
-def login(app: Flask, client: FlaskClient):  # noqa: ANN201
+def login(app: Flask, client: FlaskClient):
     """Sign ``user`` in on ``client`` without paying for a password hash check."""
 
     def sign_in(user: User, on: FlaskClient | None = None) -> FlaskClient:

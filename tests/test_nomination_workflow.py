@@ -42,7 +42,7 @@ COUNTY_STATES = list(S)
 CITY_STATES = [S.DRAFT, S.ENDORSED, S.SELECTED, S.REJECTED, S.WITHDRAWN]
 
 
-def _actor(world: World, who: str, city_nomination: bool):  # noqa: ANN202
+def _actor(world: World, who: str, city_nomination: bool):
     if city_nomination:  # the nomination belongs to 济南市 (an enterprise in 历城区)
         cast = {"county": world.zhangdian, "other_county": world.zhoucun, "city": world.jinan,
                 "other_city": world.zibo}

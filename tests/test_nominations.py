@@ -19,7 +19,7 @@ from core.notifications import Notification
 from tests.factories import FULL_REASONS, World, make_enterprise, make_user
 
 
-def _titles(session: Session, user) -> list[str]:  # noqa: ANN001
+def _titles(session: Session, user) -> list[str]:
     return list(session.scalars(select(Notification.title).where(Notification.user_id == user.id)))
 
 
@@ -160,7 +160,7 @@ def test_reasons_are_frozen_once_submitted(session: Session, world: World) -> No
         services.update_reasons(session, world.zhangdian, nomination, FULL_REASONS, nomination.version)
 
 
-def test_attachments_are_kept_by_content_and_checked_by_type(session: Session, world: World, tmp_path) -> None:  # noqa: ANN001
+def test_attachments_are_kept_by_content_and_checked_by_type(session: Session, world: World, tmp_path) -> None:
     store = FileStore(tmp_path)
     nomination = world.nomination(session, S.DRAFT)
     link = services.add_attachment(session, world.zhangdian, store, nomination, "报告.pdf", b"%PDF-1.4 test")
