@@ -93,7 +93,8 @@ def _parse(values: Mapping[str, Any], lookups: _Lookups) -> tuple[EnterpriseInpu
     errors: dict[str, str] = {}
     raw_code = values.get("credit_code")
     if isinstance(raw_code, (int, float)):
-        errors["credit_code"] = "统一社会信用代码被 Excel 存成了数字（可能已丢失末尾几位），请将该列设为“文本”后重新填写"
+        errors["credit_code"] = ("统一社会信用代码被 Excel 存成了数字（可能已丢失末尾几位），"
+                                 "请将该列设为“文本”后重新填写")
     region_raw = _text(values.get("region_code"))
     region_code = lookups.region_code(region_raw) if region_raw else ""
     if region_raw and region_code is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from flask import Flask
 from sqlalchemy import Engine, select, text
 from sqlalchemy.orm import Session
@@ -74,10 +75,8 @@ def test_a_refused_change_leaves_no_event(session: Session) -> None:
     before = session.scalar(select(AuditEvent.seq).order_by(AuditEvent.seq.desc()).limit(1))
     bad = EnterpriseInput(name="甲", credit_code="91350100M000100Y44", region_code="370303",
                           industry_code="CHEM")
-    try:
+    with pytest.raises(ValidationError):
         register_enterprise(session, registrar, bad)
-    except ValidationError:
-        pass
     after = session.scalar(select(AuditEvent.seq).order_by(AuditEvent.seq.desc()).limit(1))
     assert before == after
 
