@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 from flask_wtf import FlaskForm
 from wtforms import SelectMultipleField
+from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from core.errors import ValidationError
@@ -28,3 +32,8 @@ class MultiCheckboxField(SelectMultipleField):
 
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
+
+
+def options(pairs: Iterable[tuple[Any, str]], group: str | None = None) -> list[SelectChoice]:
+    """``(value, label)`` pairs as select options, optionally inside one ``<optgroup>``."""
+    return [SelectChoice(value, label, optgroup=group) for value, label in pairs]

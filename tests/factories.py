@@ -151,7 +151,7 @@ def build_world(session: Session) -> World:
 
 def sign_in(app: Flask, client: FlaskClient, user: User) -> FlaskClient:
     """Put ``user`` in the client's session the way Flask-Login itself would."""
-    with app.test_request_context():
+    with app.test_request_context(environ_base=client.environ_base):
         identifier = _create_identifier()
     with client.session_transaction() as sess:
         sess["_user_id"] = user.get_id()

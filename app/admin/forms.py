@@ -6,7 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
-from app.forms import MultiCheckboxField
+from app.forms import MultiCheckboxField, options
 from core.accounts import UserInput
 from core.people import ROLE_LABELS, Role
 
@@ -14,7 +14,7 @@ from core.people import ROLE_LABELS, Role
 class UserForm(FlaskForm):
     username = StringField("用户名", validators=[DataRequired("请填写用户名"), Length(max=50)])
     display_name = StringField("姓名", validators=[DataRequired("请填写姓名"), Length(max=50)])
-    roles = MultiCheckboxField("角色", choices=[(r.value, label) for r, label in ROLE_LABELS.items()],
+    roles = MultiCheckboxField("角色", choices=options((r.value, label) for r, label in ROLE_LABELS.items()),
                                validators=[DataRequired("请至少选择一个角色")])
     region_code = SelectField("所属地区（监管部门用户）", validate_choice=False)
     enterprise_code = StringField("所属企业统一社会信用代码（企业用户）", validators=[Length(max=18)])
@@ -42,9 +42,9 @@ class AuditFilterForm(FlaskForm):
 
     q = StringField("摘要包含", validators=[Optional()])
     action = StringField("操作类型", validators=[Optional()])
-    object_type = SelectField("对象", validators=[Optional()], choices=[
+    object_type = SelectField("对象", validators=[Optional()], choices=options([
         ("", "全部"), ("enterprise", "企业"), ("nomination", "推荐"), ("campaign", "遴选批次"),
-        ("user", "用户")])
+        ("user", "用户")]))
     actor = StringField("操作人", validators=[Optional()])
     date_from = DateField("起始日期", validators=[Optional()])
     date_to = DateField("截止日期", validators=[Optional()])

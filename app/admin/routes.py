@@ -6,12 +6,13 @@ import datetime as dt
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
+from wtforms.fields.choices import SelectChoice
 
 from app.admin.forms import AuditFilterForm, ResetPasswordForm, UserForm
 from app.auth.guards import actor, roles_required
 from app.database import db
 from app.enterprises.options import county_choices
-from app.forms import ActionForm, show_errors
+from app.forms import ActionForm, options, show_errors
 from core import accounts, audit
 from core.db import CHINA_TZ, paginate, utcnow
 from core.errors import Conflict, NotFound, ValidationError
@@ -28,11 +29,10 @@ def _user(user_id: int) -> User:
     return user
 
 
-def _region_choices() -> dict[str, list[tuple[str, str]]]:
+def _region_choices() -> list[SelectChoice]:
     province = db().get_one(Region, "370000")
-    cities = [(r.code, r.name) for r in regions_under(db(), province, ("city",))]
-    return {"": [("", "（不属于监管部门）")], "省、市": [(province.code, province.name), *cities],
-            **county_choices(db(), actor())}
+    levels = [(r.code, r.name) for r in regions_under(db(), province, ("province", "city"))]
+    return [*options([("", "（不属于监管部门）")]), *options(levels, "省、市"), *county_choices(db(), actor())]
 
 
 @bp.route("/users")

@@ -7,6 +7,7 @@ from flask_wtf.file import FileField
 from wtforms import BooleanField, HiddenField, IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, NumberRange, Optional
 
+from app.forms import options
 from core.enterprises import SCALE_LABELS
 from core.registry import FIELD_LABELS as L
 from core.registry import EnterpriseInput
@@ -26,7 +27,7 @@ class EnterpriseForm(FlaskForm):
         L["employee_count"], default=0,
         validators=[Optional(), NumberRange(0, 1_000_000, "从业人数应为 0 到 1,000,000 之间的整数")],
     )
-    scale = SelectField(L["scale"], choices=[(k.value, v) for k, v in SCALE_LABELS.items()],
+    scale = SelectField(L["scale"], choices=options((k.value, v) for k, v in SCALE_LABELS.items()),
                         default="small")
     major_hazard = BooleanField(L["major_hazard"])
     version = HiddenField()

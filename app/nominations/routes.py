@@ -11,6 +11,7 @@ from app.auth.guards import actor, roles_required
 from app.database import db
 from app.downloads import attachment_response
 from app.forms import ActionForm, show_errors
+from app.forms import options as choices
 from app.nominations.forms import (
     AttachmentForm,
     CampaignForm,
@@ -21,7 +22,7 @@ from app.nominations.forms import (
 )
 from benchmarks import queries, services, workflow
 from benchmarks.models import NominationState
-from benchmarks.permissions import can_manage_campaigns, can_nominate, can_select
+from benchmarks.permissions import can_edit_nomination, can_manage_campaigns, can_nominate, can_select
 from benchmarks.workflow import Action
 from core import audit
 from core.attachments import FileStore
@@ -58,7 +59,7 @@ def campaigns() -> str:
 
 
 def _campaign_form(form: CampaignForm) -> CampaignForm:
-    form.industry_codes.choices = [(i.code, i.name) for i in list_industries(db())]
+    form.industry_codes.choices = choices((i.code, i.name) for i in list_industries(db()))
     return form
 
 
@@ -155,10 +156,10 @@ def new(campaign_id: int) -> str | Response | tuple[str, int]:
     if not can_nominate(actor(), found):
         raise PermissionDenied("只有县级或市级监管部门可以在进行中的批次推荐企业。")
     query = request.args.get("q", "")
-    options = queries.eligible_enterprises(db(), actor(), found, query)
+    eligible = queries.eligible_enterprises(db(), actor(), found, query)
     form = NominationForm()
-    form.enterprise_id.choices = [(0, "请选择企业")] + [
-        (e.id, f"{e.name}（{e.region.full_name} · {e.industry.name}）") for e in options]
+    form.enterprise_id.choices = choices([(0, "请选择企业"), *(
+        (e.id, f"{e.name}（{e.region.full_name} · {e.industry.name}）") for e in eligible)])
     if request.method == "GET" and request.args.get("enterprise", type=int):
         form.enterprise_id.data = request.args.get("enterprise", type=int)
     if form.validate_on_submit():
@@ -171,7 +172,7 @@ def new(campaign_id: int) -> str | Response | tuple[str, int]:
             flash("推荐已保存为草稿。补充证明材料后即可上报。", "success")
             return redirect(url_for("nominations.show", nomination_id=nomination.id))
     return render_template("nominations/new.html", form=form, campaign=found, query=query,
-                           truncated=len(options) >= 300), _status(form)
+                           truncated=len(eligible) >= 300), _status(form)
 
 
 @bp.route("/nominations/")
@@ -205,6 +206,8 @@ def show(nomination_id: int) -> str:
 @roles_required(Role.BUREAU)
 def edit(nomination_id: int) -> str | Response | tuple[str, int]:
     nomination = queries.get_nomination(db(), actor(), nomination_id)
+    if not can_edit_nomination(actor(), nomination):
+        raise PermissionDenied("只有推荐单位可以在草稿或退回状态下修改推荐理由。")
     form = ReasonsForm(obj=nomination)
     if request.method == "GET":
         form.version.data = str(nomination.version)

@@ -1,0 +1,184 @@
+"""Every route in the URL map, for every kind of person, inside and outside their jurisdiction.
+
+For each endpoint the table below says, by hand, who gets through, who gets 404 (may use
+the area but the record is outside their jurisdiction) and — implicitly — that everyone
+else signed in gets 403 and anonymous visitors are sent to the login page. A new route
+without an entry here fails ``test_every_route_is_covered``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from benchmarks import services
+from benchmarks.models import Nomination
+from benchmarks.models import NominationState as S
+from benchmarks.workflow import Action
+from core.attachments import FileStore
+from core.notifications import Notification
+from tests.factories import World
+
+PERSONAS = ("anonymous", "admin", "sheng", "zibo", "jinan", "zhangdian", "zhoucun",
+            "expert", "committee", "ent_user")
+EVERYONE = frozenset(PERSONAS) - {"anonymous"}
+OFFICIALS = frozenset({"admin", "sheng", "zibo", "jinan", "zhangdian", "zhoucun"})
+# Who may see a record in 张店区 (淄博市), and who in 历城区 (济南市), by jurisdiction alone.
+ZD_SCOPE = frozenset({"admin", "sheng", "zibo", "zhangdian"})
+ZD_OUTSIDE = frozenset({"jinan", "zhoucun"})
+JN_SCOPE = frozenset({"admin", "sheng", "jinan"})
+JN_OUTSIDE = frozenset({"zibo", "zhangdian", "zhoucun"})
+
+
+@dataclass(frozen=True)
+class Case:
+    method: str
+    path: str
+    ok: frozenset[str]
+    not_found: frozenset[str] = field(default_factory=frozenset)
+    public: bool = False
+
+
+@dataclass
+class Objects:
+    """The records the URLs point at, built fresh for each test."""
+
+    world: World
+    submitted: Nomination  # 张店区's, waiting for 淄博市
+    draft: Nomination  # 张店区's draft, with a file
+    endorsed: Nomination  # 济南市's own, waiting for the province
+    note_id: int  # a notification of zhangdian's
+    attachment_id: int
+
+
+def objects(session: Session, world: World, store: FileStore) -> Objects:
+    submitted = world.nomination(session, S.DRAFT, world.ent_zd)
+    services.add_attachment(session, world.zhangdian, store, submitted, "材料.pdf", b"%PDF-1.4 x")
+    services.act(session, world.zhangdian, submitted, Action.SUBMIT)
+    draft = world.nomination(session, S.DRAFT, world.ent_zd2)
+    link = services.add_attachment(session, world.zhangdian, store, draft, "材料.pdf", b"%PDF-1.4 x")
+    endorsed = world.nomination(session, S.ENDORSED, world.ent_jn)
+    note_id = session.scalar(select(Notification.id).where(Notification.user_id == world.zhangdian.id))
+    assert note_id is not None
+    return Objects(world, submitted, draft, endorsed, note_id, link.id)
+
+
+def c(method: str, path: str, ok: frozenset[str] | set[str], not_found: frozenset[str] | set[str] = frozenset(),
+      public: bool = False) -> Case:
+    return Case(method, path, frozenset(ok), frozenset(not_found), public)
+
+
+def both(path: str, ok: frozenset[str] | set[str], not_found: frozenset[str] | set[str] = frozenset()) -> list[Case]:
+    return [c("GET", path, ok, not_found), c("POST", path, ok, not_found)]
+
+
+SPEC: dict[str, Callable[[Objects], list[Case]]] = {
+    "auth.login": lambda o: [c("GET", "/login", EVERYONE, public=True), c("POST", "/login", EVERYONE, public=True)],
+    "auth.logout": lambda o: [c("POST", "/logout", EVERYONE)],
+    "auth.change_password": lambda o: both("/account/password", EVERYONE),
+    "home.index": lambda o: [c("GET", "/", EVERYONE)],
+    "home.notifications": lambda o: [c("GET", "/notifications", EVERYONE)],
+    "home.open_notification": lambda o: [
+        c("POST", f"/notifications/{o.note_id}/open", {"zhangdian"}, EVERYONE - {"zhangdian"})],
+    "home.read_all": lambda o: [c("POST", "/notifications/read-all", EVERYONE)],
+    "enterprises.index": lambda o: [c("GET", "/enterprises/", OFFICIALS)],
+    "enterprises.export": lambda o: [c("GET", "/enterprises/export.xlsx", OFFICIALS)],
+    "enterprises.new": lambda o: both("/enterprises/new", OFFICIALS),
+    "enterprises.import_file": lambda o: both("/enterprises/import", OFFICIALS),
+    "enterprises.import_template": lambda o: [c("GET", "/enterprises/import-template.xlsx", OFFICIALS)],
+    "enterprises.show": lambda o: [
+        c("GET", f"/enterprises/{o.world.ent_zd.id}", ZD_SCOPE | {"ent_user"}, ZD_OUTSIDE),
+        c("GET", f"/enterprises/{o.world.ent_jn.id}", JN_SCOPE, JN_OUTSIDE | {"ent_user"}),
+    ],
+    "enterprises.edit": lambda o: both(f"/enterprises/{o.world.ent_zd.id}/edit", ZD_SCOPE, ZD_OUTSIDE),
+    "enterprises.region_children": lambda o: [
+        c("GET", "/enterprises/regions/children?code=370303", ZD_SCOPE, EVERYONE - ZD_SCOPE)],
+    "nominations.campaigns": lambda o: [c("GET", "/campaigns/", OFFICIALS)],
+    "nominations.new_campaign": lambda o: both("/campaigns/new", {"sheng"}),
+    "nominations.campaign": lambda o: [c("GET", f"/campaigns/{o.world.campaign.id}", OFFICIALS)],
+    "nominations.edit_campaign": lambda o: both(f"/campaigns/{o.world.campaign.id}/edit", {"sheng"}),
+    "nominations.close_campaign": lambda o: [c("POST", f"/campaigns/{o.world.campaign.id}/close", {"sheng"})],
+    "nominations.selection": lambda o: [
+        c("GET", f"/campaigns/{o.world.campaign.id}/industries/CHEM", {"sheng", "admin"})],
+    "nominations.new": lambda o: both(f"/campaigns/{o.world.campaign.id}/nominations/new",
+                                      {"zibo", "jinan", "zhangdian", "zhoucun"}),
+    "nominations.index": lambda o: [c("GET", "/nominations/", OFFICIALS)],
+    "nominations.show": lambda o: [
+        c("GET", f"/nominations/{o.submitted.id}", ZD_SCOPE, ZD_OUTSIDE),
+        c("GET", f"/nominations/{o.endorsed.id}", JN_SCOPE, JN_OUTSIDE),
+    ],
+    "nominations.edit": lambda o: both(f"/nominations/{o.draft.id}/edit", {"zhangdian"}, ZD_OUTSIDE),
+    "nominations.act": lambda o: [
+        c("POST", f"/nominations/{o.submitted.id}/actions/endorse", {"zibo"}, ZD_OUTSIDE),
+        c("POST", f"/nominations/{o.endorsed.id}/actions/select", {"sheng"}, JN_OUTSIDE),
+    ],
+    "nominations.upload": lambda o: [c("POST", f"/nominations/{o.draft.id}/attachments", {"zhangdian"}, ZD_OUTSIDE)],
+    "nominations.download": lambda o: [
+        c("GET", f"/nominations/{o.draft.id}/attachments/{o.attachment_id}", ZD_SCOPE, ZD_OUTSIDE)],
+    "nominations.delete_attachment": lambda o: [
+        c("POST", f"/nominations/{o.draft.id}/attachments/{o.attachment_id}/delete", {"zhangdian"}, ZD_OUTSIDE)],
+    "admin.users": lambda o: [c("GET", "/admin/users", {"admin"})],
+    "admin.new_user": lambda o: both("/admin/users/new", {"admin"}),
+    "admin.edit_user": lambda o: both(f"/admin/users/{o.world.zibo.id}", {"admin"}),
+    "admin.unlock_user": lambda o: [c("POST", f"/admin/users/{o.world.zibo.id}/unlock", {"admin"})],
+    "admin.reset_password": lambda o: [c("POST", f"/admin/users/{o.world.zibo.id}/password", {"admin"})],
+    "admin.audit_log": lambda o: [c("GET", "/admin/audit", {"admin"})],
+    "admin.verify_audit": lambda o: [c("POST", "/admin/audit/verify", {"admin"})],
+}
+
+
+def test_every_route_is_covered(app: Flask) -> None:
+    routes = {(rule.endpoint, method) for rule in app.url_map.iter_rules() if rule.endpoint != "static"
+              for method in (rule.methods or set()) - {"HEAD", "OPTIONS"}}
+    assert {endpoint for endpoint, _ in routes} == set(SPEC)
+    assert routes == {(endpoint, method) for endpoint in SPEC for method in _methods(endpoint)}
+
+
+def _methods(endpoint: str) -> set[str]:
+    """The methods a spec entry exercises (read from a dummy build of its cases)."""
+    dummy = Objects.__new__(Objects)
+    dummy.world = type("W", (), {})()  # type: ignore[assignment]
+    for name in ("ent_zd", "ent_jn", "campaign", "zibo"):
+        setattr(dummy.world, name, type("X", (), {"id": 0})())
+    for name in ("submitted", "draft", "endorsed"):
+        setattr(dummy, name, type("X", (), {"id": 0})())
+    dummy.note_id = dummy.attachment_id = 0
+    return {case.method for case in SPEC[endpoint](dummy)}
+
+
+def _expected(case: Case, persona: str) -> int | str:
+    if persona == "anonymous":
+        return "ok" if case.public else "login"
+    if persona in case.ok:
+        return "ok"
+    return 404 if persona in case.not_found else 403
+
+
+def _outcome(response) -> int | str:  # noqa: ANN001
+    if response.status_code in (401, 403, 404, 405, 500):
+        return response.status_code
+    if response.status_code == 302 and "/login" in response.location and "next=" in response.location:
+        return "login"
+    return "ok"
+
+
+@pytest.mark.parametrize("endpoint", sorted(SPEC))
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_route_answers_each_persona_as_the_table_says(
+    app: Flask, client: FlaskClient, session: Session, world: World, login, endpoint: str, persona: str  # noqa: ANN001
+) -> None:
+    objs = objects(session, world, FileStore(Path(app.config["UPLOAD_DIR"])))
+    session.commit()
+    if persona != "anonymous":
+        login(getattr(world, persona))
+    for case in SPEC[endpoint](objs):
+        response = client.open(case.path, method=case.method, data={})
+        assert _outcome(response) == _expected(case, persona), (
+            f"{persona} {case.method} {case.path} → {response.status_code} {response.location or ''}")
