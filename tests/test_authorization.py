@@ -161,7 +161,7 @@ def _expected(case: Case, persona: str) -> int | str:
     return 404 if persona in case.not_found else 403
 
 
-def _outcome(response) -> int | str:  # noqa: ANN001
+def _outcome(response) -> int | str:
     if response.status_code in (401, 403, 404, 405, 500):
         return response.status_code
     if response.status_code == 302 and "/login" in response.location and "next=" in response.location:
@@ -172,7 +172,7 @@ def _outcome(response) -> int | str:  # noqa: ANN001
 @pytest.mark.parametrize("endpoint", sorted(SPEC))
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_route_answers_each_persona_as_the_table_says(
-    app: Flask, client: FlaskClient, session: Session, world: World, login, endpoint: str, persona: str  # noqa: ANN001
+    app: Flask, client: FlaskClient, session: Session, world: World, login, endpoint: str, persona: str
 ) -> None:
     objs = objects(session, world, FileStore(Path(app.config["UPLOAD_DIR"])))
     session.commit()
