@@ -1,0 +1,1 @@
+"""Benchmarks: run them with ``make perf``; each prints its figures, none asserts a time."""
