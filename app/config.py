@@ -48,6 +48,7 @@ def load(instance: Path, overrides: Mapping[str, Any] | None = None) -> dict[str
         "SESSION_COOKIE_SECURE": production,
         "PERMANENT_SESSION_LIFETIME": dt.timedelta(hours=8),
         "WTF_CSRF_TIME_LIMIT": 8 * 3600,
+        "WTF_I18N_ENABLED": False,  # WTForms' own Chinese messages (app.forms.Form); no Babel
         "PRODUCTION": production,
     }
     if "SECRET_KEY" not in overrides:

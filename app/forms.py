@@ -13,6 +13,13 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from core.errors import ValidationError
 
 
+class Form(FlaskForm):
+    """Every form of the app: WTForms' own messages in Chinese (整数、日期 …)."""
+
+    class Meta:
+        locales = ("zh",)
+
+
 def show_errors(form: FlaskForm, exc: ValidationError) -> None:
     """Put a service's field messages on the form; the rest go on top of the form."""
     for name, message in exc.errors.items():
@@ -23,7 +30,7 @@ def show_errors(form: FlaskForm, exc: ValidationError) -> None:
             form.form_errors.append(message)
 
 
-class ActionForm(FlaskForm):
+class ActionForm(Form):
     """A bare form for POST buttons (it carries the CSRF token)."""
 
 

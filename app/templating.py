@@ -7,11 +7,13 @@ from typing import Any
 
 from flask import Flask
 from flask_login import current_user
+from markupsafe import Markup
 
 from app.database import db
 from benchmarks import permissions as benchmark_permissions
 from core import permissions as core_permissions
 from core.db import CHINA_TZ
+from core.markup import render_markdown
 from core.notifications import unread_count
 
 
@@ -26,6 +28,11 @@ def china_date(value: dt.date | None) -> str:
     return "—" if value is None else f"{value.year}年{value.month}月{value.day}日"
 
 
+def markdown_filter(text: str | None) -> Markup:
+    """Sanitised HTML of user-written Markdown (safe to mark as such: nh3 cleaned it)."""
+    return Markup(render_markdown(text or ""))
+
+
 def _context() -> dict[str, Any]:
     unread = 0
     if current_user.is_authenticated:
@@ -36,6 +43,7 @@ def _context() -> dict[str, Any]:
 def init_templating(app: Flask) -> None:
     app.jinja_env.filters["china_time"] = china_time
     app.jinja_env.filters["china_date"] = china_date
+    app.jinja_env.filters["markdown"] = markdown_filter
     app.jinja_env.globals.update(
         {name: getattr(module, name)
          for module in (core_permissions, benchmark_permissions)

@@ -208,3 +208,21 @@ def test_an_administrator_creates_a_user_and_verifies_the_trail(client: FlaskCli
     assert "创建用户 wang_zd" in listed
     last = session.scalar(select(AuditEvent).order_by(AuditEvent.seq.desc()).limit(1))
     assert last is not None and last.action == "user.create" and last.actor_id == world.admin.id
+
+
+def test_form_messages_are_chinese_even_from_wtforms_itself(client: FlaskClient, login, world: World) -> None:
+    login(world.sheng)
+    response = client.post("/campaigns/new", data={"title": "批次", "year": "二〇二六", "county_deadline": "明天",
+                                                   "industry_codes": ["CHEM"]})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "不是有效的整数" in html and "不是有效的日期值" in html and "请填写市级推荐截止日期" in html
+
+
+def test_a_campaign_description_is_markdown_without_script(client: FlaskClient, login, session: Session,
+                                                           world: World) -> None:
+    world.campaign.description = "- **重点**行业\n<script>alert(1)</script>"
+    session.commit()
+    login(world.zibo)
+    html = client.get(f"/campaigns/{world.campaign.id}").get_data(as_text=True)
+    assert "<li><strong>重点</strong>行业</li>" in html and "alert(1)" not in html

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
-from app.forms import MultiCheckboxField, options
+from app.forms import Form, MultiCheckboxField, options
 from core.accounts import UserInput
 from core.people import ROLE_LABELS, Role
 
 
-class UserForm(FlaskForm):
+class UserForm(Form):
     username = StringField("用户名", validators=[DataRequired("请填写用户名"), Length(max=50)])
     display_name = StringField("姓名", validators=[DataRequired("请填写姓名"), Length(max=50)])
     roles = MultiCheckboxField("角色", choices=options((r.value, label) for r, label in ROLE_LABELS.items()),
@@ -32,11 +31,11 @@ class UserForm(FlaskForm):
         )
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(Form):
     password = PasswordField("新密码", validators=[DataRequired("请填写新密码")])
 
 
-class AuditFilterForm(FlaskForm):
+class AuditFilterForm(Form):
     class Meta:
         csrf = False
 

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
+from app.forms import Form
 
-class LoginForm(FlaskForm):
+
+class LoginForm(Form):
     username = StringField("用户名", validators=[DataRequired("请填写用户名"), Length(max=50)])
     password = PasswordField("密码", validators=[DataRequired("请填写密码"), Length(max=128)])
 
 
-class PasswordForm(FlaskForm):
+class PasswordForm(Form):
     current_password = PasswordField("当前密码", validators=[DataRequired("请填写当前密码")])
     new_password = PasswordField("新密码", validators=[DataRequired("请填写新密码")])
     confirm = PasswordField(

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, HiddenField, IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, NumberRange, Optional
 
-from app.forms import options
+from app.forms import Form, options
 from core.enterprises import SCALE_LABELS
 from core.registry import FIELD_LABELS as L
 from core.registry import EnterpriseInput
 
 
-class EnterpriseForm(FlaskForm):
+class EnterpriseForm(Form):
     name = StringField(L["name"], validators=[DataRequired(f"请填写{L['name']}")])
     credit_code = StringField(L["credit_code"], validators=[DataRequired(f"请填写{L['credit_code']}")])
     county_code = SelectField("所在区县", validators=[DataRequired("请选择所在区县")])
@@ -48,5 +47,5 @@ class EnterpriseForm(FlaskForm):
         )
 
 
-class ImportForm(FlaskForm):
+class ImportForm(Form):
     file = FileField("Excel 文件（.xlsx）")

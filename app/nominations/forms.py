@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     DateField,
@@ -14,11 +13,11 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange
 
-from app.forms import MultiCheckboxField
+from app.forms import Form, MultiCheckboxField
 from benchmarks.services import CampaignInput, Reasons
 
 
-class CampaignForm(FlaskForm):
+class CampaignForm(Form):
     title = StringField("批次名称", validators=[DataRequired("请填写批次名称"), Length(max=200)])
     year = IntegerField("年度", validators=[DataRequired("请填写年度"),
                                           NumberRange(2016, 2100, "年度应在 2016 至 2100 之间")])
@@ -38,7 +37,7 @@ class CampaignForm(FlaskForm):
         )
 
 
-class ReasonsForm(FlaskForm):
+class ReasonsForm(Form):
     risk_control = TextAreaField("风险管控方面", render_kw={"rows": 5},
                                  description="风险点排查、风险分级、管控措施、公告警示等做法与成效")
     hidden_danger = TextAreaField("隐患排查治理方面", render_kw={"rows": 5},
@@ -56,14 +55,14 @@ class NominationForm(ReasonsForm):
     enterprise_id = SelectField("推荐企业", coerce=int, validators=[DataRequired("请选择推荐企业")])
 
 
-class TransitionForm(FlaskForm):
+class TransitionForm(Form):
     reason = TextAreaField("理由", render_kw={"rows": 3})
 
 
-class AttachmentForm(FlaskForm):
+class AttachmentForm(Form):
     file = FileField("证明材料")
     description = StringField("说明", validators=[Length(max=200)])
 
 
-class CloseForm(FlaskForm):
+class CloseForm(Form):
     reason = TextAreaField("说明", render_kw={"rows": 2})
