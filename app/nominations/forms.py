@@ -11,7 +11,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
 from app.forms import Form, MultiCheckboxField
 from benchmarks.services import CampaignInput, Reasons
@@ -19,11 +19,12 @@ from benchmarks.services import CampaignInput, Reasons
 
 class CampaignForm(Form):
     title = StringField("批次名称", validators=[DataRequired("请填写批次名称"), Length(max=200)])
-    year = IntegerField("年度", validators=[DataRequired("请填写年度"),
+    # InputRequired (not DataRequired) keeps WTForms' own "不是有效的整数/日期" message.
+    year = IntegerField("年度", validators=[InputRequired("请填写年度"),
                                           NumberRange(2016, 2100, "年度应在 2016 至 2100 之间")])
-    county_deadline = DateField("县级上报截止日期", validators=[DataRequired("请填写县级上报截止日期")])
-    city_deadline = DateField("市级推荐截止日期", validators=[DataRequired("请填写市级推荐截止日期")])
-    province_deadline = DateField("省级遴选截止日期", validators=[DataRequired("请填写省级遴选截止日期")])
+    county_deadline = DateField("县级上报截止日期", validators=[InputRequired("请填写县级上报截止日期")])
+    city_deadline = DateField("市级推荐截止日期", validators=[InputRequired("请填写市级推荐截止日期")])
+    province_deadline = DateField("省级遴选截止日期", validators=[InputRequired("请填写省级遴选截止日期")])
     industry_codes = MultiCheckboxField("遴选行业", validators=[DataRequired("请至少选择一个遴选行业")])
     description = TextAreaField("遴选要求", render_kw={"rows": 4})
 
