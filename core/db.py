@@ -19,6 +19,7 @@ from sqlalchemy import (
     MetaData,
     Select,
     String,
+    TypeDecorator,
     create_engine,
     event,
     func,
@@ -48,29 +49,30 @@ def china_today() -> dt.date:
     return utcnow().astimezone(CHINA_TZ).date()
 
 
-class UTCDateTime(DateTime):
-    """A timestamp column that always hands back aware UTC datetimes.
+class UTCDateTime(TypeDecorator[dt.datetime]):
+    """A timestamp column that stores UTC and always hands back aware UTC datetimes.
 
-    SQLite stores no zone; without this, values read back naive and comparisons with
-    aware datetimes raise. PostgreSQL stores ``timestamptz`` and is unaffected.
+    SQLite keeps no zone, so values would read back naive and comparing them with aware
+    datetimes would raise; PostgreSQL's ``timestamptz`` would hand back the session's zone.
+    Normalising both ways here means the rest of the code only ever sees UTC.
     """
 
+    impl = DateTime(timezone=True)
     cache_ok = True
 
-    def __init__(self) -> None:
-        super().__init__(timezone=True)
+    def process_bind_param(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column; use core.db.utcnow()")
+        return value.astimezone(dt.UTC)
 
-    def result_processor(self, dialect: Any, coltype: Any) -> Any:
-        parent = super().result_processor(dialect, coltype)
-
-        def process(value: Any) -> Any:
-            if parent is not None:
-                value = parent(value)
-            if isinstance(value, dt.datetime) and value.tzinfo is None:
-                value = value.replace(tzinfo=dt.UTC)
-            return value
-
-        return process
+    def process_result_value(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=dt.UTC)
+        return value.astimezone(dt.UTC)
 
 
 intpk = Annotated[int, mapped_column(primary_key=True)]

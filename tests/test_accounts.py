@@ -42,6 +42,8 @@ def test_five_wrong_passwords_lock_the_account_for_fifteen_minutes(session: Sess
         accounts.authenticate(session, "wang", "bad-password1")
     assert user.locked_until is not None
     assert dt.timedelta(minutes=14) < user.locked_until - utcnow() <= dt.timedelta(minutes=15)
+    session.commit()
+    session.expire_all()  # read the lock back from the database, as the next request would
     with pytest.raises(LoginRefused, match="已锁定"):  # even the right password waits
         accounts.authenticate(session, "wang", PASSWORD)
     assert [e.action for e in history(session, user)][-1] == "user.lock"
