@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -188,15 +188,16 @@ class ChainReport:
     problem: str = ""
 
 
-def _walk(session: Session) -> Iterator[AuditEvent]:
-    stmt = select(AuditEvent).order_by(AuditEvent.seq).execution_options(yield_per=2000)
-    yield from session.scalars(stmt)
-
-
 def verify_chain(session: Session) -> ChainReport:
     """Recompute the whole chain; report the first event that is missing or altered."""
+    stmt = select(AuditEvent).order_by(AuditEvent.seq).execution_options(yield_per=2000)
+    with session.scalars(stmt) as events:  # closes the server-side cursor on an early return
+        return _check(session, events)
+
+
+def _check(session: Session, events: Iterable[AuditEvent]) -> ChainReport:
     expected_seq, prev_hash, checked = 1, GENESIS_HASH, 0
-    for ev in _walk(session):
+    for ev in events:
         if ev.seq != expected_seq:
             return ChainReport(False, checked, expected_seq, f"事件 #{expected_seq} 缺失（已被删除）")
         if ev.prev_hash != prev_hash:

@@ -101,7 +101,8 @@ def test_the_verify_command_says_ok_then_names_a_tampered_event(engine: Engine, 
         events = _events(session, 2)
         session.commit()
         seq = events[0].seq
-    runner = _cli_app(engine, tmp_path).test_cli_runner()
+    app = _cli_app(engine, tmp_path)
+    runner = app.test_cli_runner()
     try:
         ok = runner.invoke(args=["audit", "verify"])
         assert ok.exit_code == 0 and ok.output.startswith("OK")
@@ -111,6 +112,7 @@ def test_the_verify_command_says_ok_then_names_a_tampered_event(engine: Engine, 
         assert bad.exit_code != 0
         assert f"#{seq}" in bad.output
     finally:
+        app.extensions["db"].engine.dispose()
         with engine.begin() as conn:
             conn.execute(text("DELETE FROM audit_events"))
             conn.execute(text("UPDATE audit_chain_head SET seq = 0, last_hash = :h"), {"h": "0" * 64})
