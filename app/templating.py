@@ -12,7 +12,7 @@ from markupsafe import Markup
 from app.database import db
 from benchmarks import permissions as benchmark_permissions
 from core import permissions as core_permissions
-from core.db import CHINA_TZ
+from core.db import CHINA_TZ, cn_date
 from core.markup import render_markdown
 from core.notifications import unread_count
 
@@ -25,7 +25,7 @@ def china_time(value: dt.datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
 
 
 def china_date(value: dt.date | None) -> str:
-    return "—" if value is None else f"{value.year}年{value.month}月{value.day}日"
+    return "—" if value is None else cn_date(value)
 
 
 def markdown_filter(text: str | None) -> Markup:

@@ -1,4 +1,4 @@
-"""Nomination services: campaigns, nominations, and moving them through the table.
+"""Nomination services: putting enterprises forward and moving them through the table.
 
 Each function takes the session, the acting user and plain values; checks permission
 and state; changes the models; writes the audit event and notifications in the same
@@ -8,23 +8,23 @@ transaction; and raises a domain error on refusal. None of them commits.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from benchmarks import workflow
-from benchmarks.models import Campaign, CampaignStatus, Nomination, NominationAttachment
+from benchmarks.models import Campaign, Nomination, NominationAttachment
 from benchmarks.models import NominationState as S
-from benchmarks.permissions import can_edit_nomination, can_manage_campaigns, can_nominate
-from benchmarks.workflow import Action, Deadline, Party
+from benchmarks.permissions import can_edit_nomination, can_nominate
+from benchmarks.workflow import Action, Deadline
 from core import audit
 from core.attachments import FileStore, store_attachment
-from core.db import china_today, utcnow
+from core.db import china_today, cn_date, utcnow
 from core.errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationError
 from core.notifications import bureau_staff_at, notify
-from core.people import Role, User, UserRole
-from core.regions import Industry, Region, RegionLevel
+from core.people import User
+from core.regions import RegionLevel
 from core.registry import get_enterprise
 
 CRITERIA = {
@@ -32,124 +32,6 @@ CRITERIA = {
     "hidden_danger": "隐患排查治理",
     "informatisation": "信息化管理",
 }
-PROVINCE_CODE = "370000"
-
-
-def _date(value: dt.date) -> str:
-    return f"{value.year}年{value.month}月{value.day}日"
-
-
-# --- campaigns ----------------------------------------------------------------------
-
-
-@dataclass
-class CampaignInput:
-    title: str
-    year: int
-    county_deadline: dt.date
-    city_deadline: dt.date
-    province_deadline: dt.date
-    industry_codes: list[str] = field(default_factory=list)
-    description: str = ""
-
-
-def _check_campaign(session: Session, data: CampaignInput, *, new: bool) -> list[Industry]:
-    errors: dict[str, str] = {}
-    data.title = data.title.strip()
-    if not data.title:
-        errors["title"] = "请填写批次名称"
-    if not 2016 <= data.year <= 2100:
-        errors["year"] = "年度应在 2016 至 2100 之间"
-    if new and data.county_deadline < china_today():
-        errors["county_deadline"] = "县级上报截止日期不能早于今天"
-    if data.city_deadline < data.county_deadline:
-        errors["city_deadline"] = "市级推荐截止日期不能早于县级上报截止日期"
-    if data.province_deadline < data.city_deadline:
-        errors["province_deadline"] = "省级遴选截止日期不能早于市级推荐截止日期"
-    industries = list(session.scalars(select(Industry).where(Industry.code.in_(data.industry_codes))))
-    if not industries:
-        errors["industry_codes"] = "请至少选择一个遴选行业"
-    if errors:
-        raise ValidationError(errors)
-    return industries
-
-
-def open_campaign(session: Session, actor: User, data: CampaignInput) -> Campaign:
-    """The province opens a campaign; every county and city bureau hears of it."""
-    if not can_manage_campaigns(actor):
-        raise PermissionDenied("只有省级监管部门可以发起遴选批次。")
-    industries = _check_campaign(session, data, new=True)
-    campaign = Campaign(
-        title=data.title, year=data.year, description=data.description.strip(),
-        county_deadline=data.county_deadline, city_deadline=data.city_deadline,
-        province_deadline=data.province_deadline, created_by_id=actor.id, industries=industries,
-    )
-    session.add(campaign)
-    session.flush()
-    audit.record(session, actor, "campaign.open", campaign, f"发起遴选批次“{campaign.title}”",
-                 data=_campaign_snapshot(campaign))
-    staff = session.scalars(
-        select(User).join(UserRole).join(Region, Region.code == User.region_code).where(
-            UserRole.role == Role.BUREAU,
-            Region.level.in_([RegionLevel.CITY.value, RegionLevel.COUNTY.value]),
-        )
-    ).unique()
-    notify(session, staff, f"新的标杆企业遴选批次：{campaign.title}",
-           f"县级上报截止 {_date(campaign.county_deadline)}，市级推荐截止 {_date(campaign.city_deadline)}。",
-           f"/campaigns/{campaign.id}")
-    return campaign
-
-
-def _campaign_snapshot(campaign: Campaign) -> dict[str, object]:
-    return {
-        "title": campaign.title, "year": campaign.year,
-        "county_deadline": campaign.county_deadline.isoformat(),
-        "city_deadline": campaign.city_deadline.isoformat(),
-        "province_deadline": campaign.province_deadline.isoformat(),
-        "industries": sorted(campaign.industry_codes),
-        "description": campaign.description,
-    }
-
-
-def update_campaign(session: Session, actor: User, campaign: Campaign, data: CampaignInput) -> Campaign:
-    """Amend a campaign (typically to extend a deadline); industries in use stay."""
-    if not can_manage_campaigns(actor):
-        raise PermissionDenied("只有省级监管部门可以修改遴选批次。")
-    if not campaign.is_open:
-        raise InvalidTransition("该遴选批次已结束，不能再修改。")
-    industries = _check_campaign(session, data, new=False)
-    used = set(session.scalars(select(Nomination.industry_code).where(
-        Nomination.campaign_id == campaign.id, Nomination.state != S.WITHDRAWN)))
-    if dropped := used - {i.code for i in industries}:
-        names = "、".join(i.name for i in session.scalars(select(Industry).where(Industry.code.in_(dropped))))
-        raise ValidationError({"industry_codes": f"行业“{names}”已有推荐，不能移出本批次"})
-    before = _campaign_snapshot(campaign)
-    campaign.title, campaign.year, campaign.description = data.title, data.year, data.description.strip()
-    campaign.county_deadline, campaign.city_deadline = data.county_deadline, data.city_deadline
-    campaign.province_deadline, campaign.industries = data.province_deadline, industries
-    after = _campaign_snapshot(campaign)
-    changes = {k: [before[k], after[k]] for k in before if before[k] != after[k]}
-    if changes:
-        session.flush()
-        audit.record(session, actor, "campaign.update", campaign,
-                     f"修改遴选批次“{campaign.title}”", data={"changes": changes})
-    return campaign
-
-
-def close_campaign(session: Session, actor: User, campaign: Campaign, reason: str = "") -> Campaign:
-    """End a campaign once every endorsed candidate has been decided."""
-    if not can_manage_campaigns(actor):
-        raise PermissionDenied("只有省级监管部门可以结束遴选批次。")
-    if not campaign.is_open:
-        raise InvalidTransition("该遴选批次已经结束。")
-    pending = session.scalar(select(func.count()).where(
-        Nomination.campaign_id == campaign.id, Nomination.state == S.ENDORSED)) or 0
-    if pending:
-        raise InvalidTransition(f"尚有 {pending} 个候选企业未作出遴选决定，不能结束本批次。")
-    campaign.status, campaign.closed_at = CampaignStatus.CLOSED, utcnow()
-    audit.record(session, actor, "campaign.close", campaign, f"结束遴选批次“{campaign.title}”",
-                 reason=reason.strip() or None)
-    return campaign
 
 
 # --- nominations --------------------------------------------------------------------
@@ -177,7 +59,7 @@ def _refuse_if_late(campaign: Campaign, which: Deadline, doing: str) -> None:
     deadline, name = _deadline(campaign, which)
     if china_today() > deadline:
         raise InvalidTransition(
-            f"已超过本批次的{name}（{_date(deadline)}），不能再{doing}。如确需延期，请联系省级监管部门。"
+            f"已超过本批次的{name}（{cn_date(deadline)}），不能再{doing}。如确需延期，请联系省级监管部门。"
         )
 
 
@@ -314,21 +196,24 @@ def _apply(nomination: Nomination, action: Action, to: S, reason: str) -> None:
         nomination.decided_at, nomination.decision_reason = now, reason
 
 
-def _city_code(nomination: Nomination) -> str:
-    return nomination.enterprise.region_path.strip("/").split("/")[1]
+def _province_and_city(nomination: Nomination) -> tuple[str, str]:
+    """The codes of the enterprise's province and city, read off its region path."""
+    province, city, *_ = nomination.enterprise.region_path.strip("/").split("/")
+    return province, city
 
 
 def _announce(session: Session, actor: User, nomination: Nomination, action: Action,
               before: S, reason: str) -> None:
     """Tell whoever now holds the nomination, and the nominators of every outcome."""
     name, link = nomination.enterprise.name, f"/nominations/{nomination.id}"
-    nominator, city = nomination.nominator_region_code, _city_code(nomination)
+    nominator = nomination.nominator_region_code
+    province, city = _province_and_city(nomination)
     reason_line = f"理由：{reason}" if reason else ""
     messages: list[tuple[list[str], str]] = []
     if action == Action.SUBMIT:
         messages.append(([city], f"{nomination.nominator_region.name}推荐“{name}”，待市级审核"))
     elif action == Action.ENDORSE:
-        messages.append(([PROVINCE_CODE], f"推荐“{name}”（{nomination.industry.name}）待省级遴选"))
+        messages.append(([province], f"推荐“{name}”（{nomination.industry.name}）待省级遴选"))
         if nominator != city:
             messages.append(([nominator], f"“{name}”已由市级推荐至省级"))
     elif action == Action.RETURN:
@@ -337,16 +222,9 @@ def _announce(session: Session, actor: User, nomination: Nomination, action: Act
         outcome = "确定为省级标杆企业" if action == Action.SELECT else "未入选省级标杆企业"
         messages.append(([nominator, city], f"“{name}”{outcome}（{nomination.industry.name}）"))
     elif action == Action.WITHDRAW:
-        holder = {S.SUBMITTED: [city], S.ENDORSED: [PROVINCE_CODE, city]}.get(before, [])
+        holder = {S.SUBMITTED: [city], S.ENDORSED: [province, city]}.get(before, [])
         if holder:
             messages.append((holder, f"“{name}”的推荐已被推荐单位撤回"))
     for codes, title in messages:
         recipients = [u for u in bureau_staff_at(session, codes) if u.id != actor.id]
         notify(session, recipients, title, reason_line, link)
-
-
-def party_label(party: Party) -> str:
-    return {
-        Party.COUNTY_NOMINATOR: "推荐单位（县级）", Party.CITY_NOMINATOR: "推荐单位（市级）",
-        Party.CITY: "市级监管部门", Party.PROVINCE: "省级监管部门",
-    }[party]

@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -238,7 +238,7 @@ def reset_password(session: Session, actor: User, user: User, password: str) -> 
     audit.record(session, actor, "user.reset_password", user, f"重置用户 {user.username} 的密码")
 
 
-def users_query(text: str = "", role: str = ""):  # noqa: ANN201 - a Select for paginate()
+def users_query(text: str = "", role: str = "") -> Select[tuple[User]]:
     """Accounts for the administrator's list, by name or username and role."""
     stmt = select(User)
     if text.strip():

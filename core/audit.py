@@ -19,7 +19,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text, event, select, update
+from sqlalchemy import ForeignKey, Index, Integer, Select, String, Text, event, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from core.db import Base, intpk, utcnow
@@ -214,22 +214,6 @@ def _check(session: Session, events: Iterable[AuditEvent]) -> ChainReport:
     return ChainReport(True, checked)
 
 
-def events_for(session: Session, targets: Iterable[Audited]) -> list[AuditEvent]:
-    """Events of several records of one type, newest first (for combined histories)."""
-    targets = list(targets)
-    if not targets:
-        return []
-    stmt = (
-        select(AuditEvent)
-        .where(
-            AuditEvent.object_type == targets[0].audit_type,
-            AuditEvent.object_id.in_([str(t.id) for t in targets]),
-        )
-        .order_by(AuditEvent.seq.desc())
-    )
-    return list(session.scalars(stmt))
-
-
 @dataclass(frozen=True)
 class AuditFilter:
     text: str = ""
@@ -240,7 +224,7 @@ class AuditFilter:
     until: dt.datetime | None = None
 
 
-def browse(flt: AuditFilter):  # noqa: ANN201 - a Select for paginate()
+def browse(flt: AuditFilter) -> Select[tuple[AuditEvent]]:
     """All events matching ``flt``, newest first (the administrator's view of the trail)."""
     stmt = select(AuditEvent)
     if flt.text:

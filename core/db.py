@@ -49,6 +49,11 @@ def china_today() -> dt.date:
     return utcnow().astimezone(CHINA_TZ).date()
 
 
+def cn_date(value: dt.date) -> str:
+    """A date the way Chinese documents write it: 2026年4月30日."""
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
 class UTCDateTime(TypeDecorator[dt.datetime]):
     """A timestamp column that stores UTC and always hands back aware UTC datetimes.
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from sqlalchemy import ForeignKey, Index, String, Text, func, select, update
+from sqlalchemy import ForeignKey, Index, Select, String, Text, func, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from core.db import Base, created_at, intpk, utcnow
@@ -58,7 +58,8 @@ def unread_count(session: Session, user: User) -> int:
     ) or 0
 
 
-def inbox(session: Session, user: User):  # noqa: ANN201 - a Select for paginate()
+def inbox(user: User) -> Select[tuple[Notification]]:
+    """The user's notifications, unread first, newest first."""
     return (
         select(Notification)
         .where(Notification.user_id == user.id)

@@ -51,10 +51,6 @@ class Region(Base):
     path: Mapped[str] = mapped_column(String(60))
     full_name: Mapped[str] = mapped_column(String(100))
 
-    @property
-    def level_enum(self) -> RegionLevel:
-        return RegionLevel(self.level)
-
     def contains(self, other_path: str) -> bool:
         """Whether a record at ``other_path`` lies inside this region (or is it)."""
         return other_path.startswith(self.path)

@@ -17,7 +17,7 @@ from flask_login.utils import _create_identifier
 from sqlalchemy.orm import Session
 
 from app.demo import demo_credit_code
-from benchmarks import services
+from benchmarks import campaigns, services
 from benchmarks.models import Campaign, Nomination, NominationState
 from benchmarks.workflow import Action
 from core.accounts import hash_password
@@ -67,7 +67,7 @@ def make_enterprise(session: Session, region_code: str = "370303", industry: str
 def make_campaign(session: Session, actor: User, industries: tuple[str, ...] = ("CHEM", "MACH"),
                   county_days: int = 30, city_days: int = 45) -> Campaign:
     today = china_today()
-    return services.open_campaign(session, actor, services.CampaignInput(
+    return campaigns.open_campaign(session, actor, campaigns.CampaignInput(
         title="测试遴选批次", year=today.year,
         county_deadline=today + dt.timedelta(days=county_days),
         city_deadline=today + dt.timedelta(days=max(county_days, city_days)),

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from benchmarks import queries, services
+from benchmarks import campaigns, queries, services
 from benchmarks.models import NominationState as S
 from benchmarks.workflow import Action as A
 from core.attachments import FileStore
@@ -184,30 +184,30 @@ def test_the_province_compares_candidates_of_one_industry(session: Session, worl
 def test_a_campaign_cannot_close_while_candidates_wait(session: Session, world: World) -> None:
     nomination = world.nomination(session, S.ENDORSED)
     with pytest.raises(InvalidTransition, match="1 个候选企业"):
-        services.close_campaign(session, world.sheng, world.campaign)
+        campaigns.close_campaign(session, world.sheng, world.campaign)
     services.act(session, world.sheng, nomination, A.SELECT, "确定")
-    services.close_campaign(session, world.sheng, world.campaign)
+    campaigns.close_campaign(session, world.sheng, world.campaign)
     assert not world.campaign.is_open
 
 
 def test_nothing_moves_in_a_closed_campaign(session: Session, world: World) -> None:
     draft = world.nomination(session, S.DRAFT)
     services.act(session, world.zhangdian, draft, A.WITHDRAW, "不再推荐")
-    services.close_campaign(session, world.sheng, world.campaign)
+    campaigns.close_campaign(session, world.sheng, world.campaign)
     with pytest.raises(InvalidTransition):
         services.nominate(session, world.zhangdian, world.campaign, world.ent_zd2.id, FULL_REASONS)
 
 
 def test_only_the_province_opens_campaigns_and_deadlines_must_be_in_order(session: Session, world: World) -> None:
     today = china_today()
-    data = services.CampaignInput(
+    data = campaigns.CampaignInput(
         title="批次", year=today.year, county_deadline=today + dt.timedelta(days=10),
         city_deadline=today + dt.timedelta(days=5), province_deadline=today + dt.timedelta(days=20),
         industry_codes=["CHEM"])
     with pytest.raises(PermissionDenied):
-        services.open_campaign(session, world.zibo, data)
+        campaigns.open_campaign(session, world.zibo, data)
     with pytest.raises(ValidationError) as refused:
-        services.open_campaign(session, world.sheng, data)
+        campaigns.open_campaign(session, world.sheng, data)
     assert "市级推荐截止日期不能早于县级上报截止日期" in refused.value.errors["city_deadline"]
 
 
@@ -223,7 +223,7 @@ def test_extending_a_deadline_reopens_late_submission(session: Session, world: W
     campaign.county_deadline = china_today() - dt.timedelta(days=1)
     with pytest.raises(InvalidTransition):
         services.act(session, world.zhangdian, nomination, A.SUBMIT)
-    services.update_campaign(session, world.sheng, campaign, services.CampaignInput(
+    campaigns.update_campaign(session, world.sheng, campaign, campaigns.CampaignInput(
         title=campaign.title, year=campaign.year, county_deadline=china_today() + dt.timedelta(days=3),
         city_deadline=campaign.city_deadline, province_deadline=campaign.province_deadline,
         industry_codes=sorted(campaign.industry_codes)))
@@ -236,7 +236,7 @@ def test_an_industry_with_nominations_stays_in_the_campaign(session: Session, wo
     world.nomination(session, S.DRAFT)
     campaign = world.campaign
     with pytest.raises(ValidationError, match="已有推荐"):
-        services.update_campaign(session, world.sheng, campaign, services.CampaignInput(
+        campaigns.update_campaign(session, world.sheng, campaign, campaigns.CampaignInput(
             title=campaign.title, year=campaign.year, county_deadline=campaign.county_deadline,
             city_deadline=campaign.city_deadline, province_deadline=campaign.province_deadline,
             industry_codes=["MACH"]))

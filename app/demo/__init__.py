@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.demo import data
+from benchmarks import campaigns
 from benchmarks import services as benchmarks
 from benchmarks.models import Campaign, Nomination
 from benchmarks.workflow import Action
@@ -153,7 +154,7 @@ def _campaign(session: Session, people: dict[str, User], enterprises: list[Enter
               store: FileStore, rng: random.Random) -> Campaign:
     """One open campaign with a nomination in every state of the workflow."""
     today = china_today()
-    campaign = benchmarks.open_campaign(session, people["sheng"], benchmarks.CampaignInput(
+    campaign = campaigns.open_campaign(session, people["sheng"], campaigns.CampaignInput(
         title=f"{today.year} 年度风险管控标杆企业遴选", year=today.year,
         county_deadline=today + dt.timedelta(days=30), city_deadline=today + dt.timedelta(days=45),
         province_deadline=today + dt.timedelta(days=60),

@@ -27,7 +27,7 @@ def index() -> str:
     benchmarks = []
     if user.enterprise is not None:
         benchmarks = nominations.selected_benchmarks(session, user.enterprise)
-    recent = paginate(session, notices.inbox(session, user), 1, 5).items
+    recent = paginate(session, notices.inbox(user), 1, 5).items
     return render_template(
         "home/index.html", work=work, campaigns=campaigns, counts=counts,
         benchmarks=benchmarks, recent=recent, Role=Role,
@@ -37,7 +37,7 @@ def index() -> str:
 @bp.route("/notifications")
 @login_required
 def notifications() -> str:
-    page = paginate(db(), notices.inbox(db(), actor()), request.args.get("page", 1, type=int), 30)
+    page = paginate(db(), notices.inbox(actor()), request.args.get("page", 1, type=int), 30)
     return render_template("home/notifications.html", page=page, form=ActionForm())
 
 

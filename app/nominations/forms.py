@@ -14,7 +14,8 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
 from app.forms import Form, MultiCheckboxField
-from benchmarks.services import CampaignInput, Reasons
+from benchmarks.campaigns import CampaignInput
+from benchmarks.services import Reasons
 
 
 class CampaignForm(Form):

@@ -20,6 +20,7 @@ from app.nominations.forms import (
     ReasonsForm,
     TransitionForm,
 )
+from benchmarks import campaigns as campaign_services
 from benchmarks import queries, services, workflow
 from benchmarks.models import NominationState
 from benchmarks.permissions import can_edit_nomination, can_manage_campaigns, can_nominate, can_select
@@ -71,7 +72,7 @@ def new_campaign() -> str | Response | tuple[str, int]:
     form = _campaign_form(CampaignForm())
     if form.validate_on_submit():
         try:
-            campaign = services.open_campaign(db(), actor(), form.to_input())
+            campaign = campaign_services.open_campaign(db(), actor(), form.to_input())
         except ValidationError as exc:
             show_errors(form, exc)
         else:
@@ -104,7 +105,7 @@ def edit_campaign(campaign_id: int) -> str | Response | tuple[str, int]:
         form.industry_codes.data = sorted(found.industry_codes)
     if form.validate_on_submit():
         try:
-            services.update_campaign(db(), actor(), found, form.to_input())
+            campaign_services.update_campaign(db(), actor(), found, form.to_input())
         except ValidationError as exc:
             show_errors(form, exc)
         else:
@@ -120,7 +121,7 @@ def close_campaign(campaign_id: int) -> Response:
     form = CloseForm()
     if form.validate_on_submit():
         try:
-            services.close_campaign(db(), actor(), found, form.reason.data or "")
+            campaign_services.close_campaign(db(), actor(), found, form.reason.data or "")
         except InvalidTransition as exc:
             _refused(exc)
         else:
