@@ -20,6 +20,11 @@ class Form(FlaskForm):
         locales = ("zh",)
 
 
+def form_status(form: FlaskForm) -> int:
+    """422 when the page re-shows a form with errors (so nothing commits), else 200."""
+    return 422 if form.errors or form.form_errors else 200
+
+
 def show_errors(form: FlaskForm, exc: ValidationError) -> None:
     """Put a service's field messages on the form; the rest go on top of the form."""
     for name, message in exc.errors.items():

@@ -109,11 +109,10 @@ def update_campaign(session: Session, actor: User, campaign: Campaign, data: Cam
     campaign.county_deadline, campaign.city_deadline = data.county_deadline, data.city_deadline
     campaign.province_deadline, campaign.industries = data.province_deadline, industries
     after = _campaign_snapshot(campaign)
-    changes = {k: [before[k], after[k]] for k in before if before[k] != after[k]}
-    if changes:
+    if changed := audit.changes(before, after):
         session.flush()
         audit.record(session, actor, "campaign.update", campaign,
-                     f"修改遴选批次“{campaign.title}”", data={"changes": changes})
+                     f"修改遴选批次“{campaign.title}”", data={"changes": changed})
     return campaign
 
 

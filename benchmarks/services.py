@@ -104,17 +104,16 @@ def update_reasons(
         raise PermissionDenied("只有推荐单位可以在草稿或退回状态下修改推荐理由。")
     if nomination.version != expected_version:
         raise Conflict("该推荐已被他人修改。为避免覆盖他人的修改，本次保存未生效，请重新打开后再编辑。")
-    clean = reasons.cleaned()
-    changes = {k: [getattr(nomination, k), v] for k, v in vars(clean).items()
-               if getattr(nomination, k) != v}
-    if not changes:
+    clean = vars(reasons.cleaned())
+    changed = audit.changes({k: getattr(nomination, k) for k in clean}, clean)
+    if not changed:
         return nomination
-    for key, (_, value) in changes.items():
+    for key, (_, value) in changed.items():
         setattr(nomination, key, value)
     session.flush()
-    labels = "、".join(CRITERIA[k] for k in changes)
+    labels = "、".join(CRITERIA[k] for k in changed)
     audit.record(session, actor, "nomination.update", nomination,
-                 f"修改“{nomination.enterprise.name}”的推荐理由：{labels}", data={"changes": changes})
+                 f"修改“{nomination.enterprise.name}”的推荐理由：{labels}", data={"changes": changed})
     return nomination
 
 

@@ -205,10 +205,9 @@ def update_user(session: Session, actor: User, user: User, data: UserInput) -> U
     session.flush()
     session.refresh(user)
     after = _snapshot(user)
-    changes = {k: [before[k], after[k]] for k in before if before[k] != after[k]}
-    if changes:
+    if changed := audit.changes(before, after):
         audit.record(session, actor, "user.update", user, f"修改用户 {user.username}",
-                     data={"changes": changes})
+                     data={"changes": changed})
     return user
 
 

@@ -114,6 +114,11 @@ def event_hash(ev: AuditEvent) -> str:
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()
 
 
+def changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list[Any]]:
+    """``{field: [old, new]}`` for the fields that differ: what an edit event records."""
+    return {key: [before[key], after[key]] for key in before if before[key] != after.get(key)}
+
+
 def record(
     session: Session,
     actor: Actor | None,

@@ -168,14 +168,14 @@ def update_enterprise(
         raise Conflict("该企业信息已被他人修改。为避免覆盖他人的修改，本次保存未生效，请重新打开后再编辑。")
     _validate(session, actor, data, own_id=enterprise.id)
     before = asdict(EnterpriseInput.of(enterprise))
-    changes = {k: [before[k], v] for k, v in asdict(data).items() if before[k] != v}
-    if not changes:
+    changed = audit.changes(before, asdict(data))
+    if not changed:
         return enterprise
     _apply(enterprise, data, session.get_one(Region, data.region_code))
     session.flush()
-    changed = "、".join(FIELD_LABELS[k] for k in changes)
+    labels = "、".join(FIELD_LABELS[k] for k in changed)
     audit.record(session, actor, "enterprise.update", enterprise,
-                 f"修改企业“{enterprise.name}”：{changed}", data={"changes": changes})
+                 f"修改企业“{enterprise.name}”：{labels}", data={"changes": changed})
     return enterprise
 
 

@@ -12,7 +12,7 @@ from app.admin.forms import AuditFilterForm, ResetPasswordForm, UserForm
 from app.auth.guards import actor, roles_required
 from app.database import db
 from app.enterprises.options import county_choices
-from app.forms import ActionForm, options, show_errors
+from app.forms import ActionForm, form_status, options, show_errors
 from core import accounts, audit
 from core.db import CHINA_TZ, paginate, utcnow
 from core.errors import Conflict, NotFound, ValidationError
@@ -56,8 +56,7 @@ def new_user() -> str | Response | tuple[str, int]:
         else:
             flash(f"已创建用户 {user.username}。", "success")
             return redirect(url_for("admin.users"))
-    status = 422 if form.errors or form.form_errors else 200
-    return render_template("admin/user_form.html", form=form, user=None), status
+    return render_template("admin/user_form.html", form=form, user=None), form_status(form)
 
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
@@ -80,11 +79,10 @@ def edit_user(user_id: int) -> str | Response | tuple[str, int]:
         else:
             flash(f"已保存用户 {user.username}。", "success")
             return redirect(url_for("admin.users"))
-    status = 422 if form.errors or form.form_errors else 200
     return render_template(
         "admin/user_form.html", form=form, user=user, reset_form=ResetPasswordForm(),
         action_form=ActionForm(), events=audit.history(db(), user), now=utcnow(),
-    ), status
+    ), form_status(form)
 
 
 @bp.route("/users/<int:user_id>/unlock", methods=["POST"])

@@ -11,7 +11,7 @@ from app.database import db
 from app.downloads import xlsx_response
 from app.enterprises.forms import EnterpriseForm, ImportForm
 from app.enterprises.options import fill_choices, region_filter_choices
-from app.forms import show_errors
+from app.forms import form_status, show_errors
 from benchmarks.queries import open_campaigns, selected_benchmarks
 from core import audit, registry
 from core.db import paginate
@@ -73,8 +73,7 @@ def new() -> str | Response | tuple[str, int]:
         else:
             flash(f"已登记企业“{enterprise.name}”。", "success")
             return redirect(url_for("enterprises.show", enterprise_id=enterprise.id))
-    status = 422 if form.errors or form.form_errors else 200
-    return render_template("enterprises/form.html", form=form, enterprise=None), status
+    return render_template("enterprises/form.html", form=form, enterprise=None), form_status(form)
 
 
 @bp.route("/<int:enterprise_id>")
@@ -111,8 +110,7 @@ def edit(enterprise_id: int) -> str | Response | tuple[str, int]:
         else:
             flash("企业信息已保存。", "success")
             return redirect(url_for("enterprises.show", enterprise_id=enterprise.id))
-    status = 422 if form.errors or form.form_errors else 200
-    return render_template("enterprises/form.html", form=form, enterprise=enterprise), status
+    return render_template("enterprises/form.html", form=form, enterprise=enterprise), form_status(form)
 
 
 @bp.route("/import", methods=["GET", "POST"])
@@ -137,8 +135,7 @@ def import_file() -> str | Response | tuple[str, int]:
         else:
             flash(f"导入成功：共登记 {len(created)} 家企业。", "success")
             return redirect(url_for("enterprises.index"))
-    status = 422 if form.errors or form.form_errors else 200
-    return render_template("enterprises/import.html", form=form, problems=problems), status
+    return render_template("enterprises/import.html", form=form, problems=problems), form_status(form)
 
 
 @bp.route("/import-template.xlsx")

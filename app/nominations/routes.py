@@ -10,7 +10,7 @@ from werkzeug.wrappers import Response
 from app.auth.guards import actor, roles_required
 from app.database import db
 from app.downloads import attachment_response
-from app.forms import ActionForm, show_errors
+from app.forms import ActionForm, form_status, show_errors
 from app.forms import options as choices
 from app.nominations.forms import (
     AttachmentForm,
@@ -46,10 +46,6 @@ def _refused(exc: ValidationError | InvalidTransition) -> None:
     flash(exc.message, "danger")
 
 
-def _status(form: object) -> int:
-    return 422 if getattr(form, "errors", None) or getattr(form, "form_errors", None) else 200
-
-
 # --- campaigns ----------------------------------------------------------------------
 
 
@@ -78,7 +74,7 @@ def new_campaign() -> str | Response | tuple[str, int]:
         else:
             flash(f"已发起遴选批次“{campaign.title}”，已通知各市、县监管部门。", "success")
             return redirect(url_for("nominations.campaign", campaign_id=campaign.id))
-    return render_template("nominations/campaign_form.html", form=form, campaign=None), _status(form)
+    return render_template("nominations/campaign_form.html", form=form, campaign=None), form_status(form)
 
 
 @bp.route("/campaigns/<int:campaign_id>")
@@ -111,7 +107,7 @@ def edit_campaign(campaign_id: int) -> str | Response | tuple[str, int]:
         else:
             flash("遴选批次已更新。", "success")
             return redirect(url_for("nominations.campaign", campaign_id=found.id))
-    return render_template("nominations/campaign_form.html", form=form, campaign=found), _status(form)
+    return render_template("nominations/campaign_form.html", form=form, campaign=found), form_status(form)
 
 
 @bp.route("/campaigns/<int:campaign_id>/close", methods=["POST"])
@@ -173,7 +169,7 @@ def new(campaign_id: int) -> str | Response | tuple[str, int]:
             flash("推荐已保存为草稿。补充证明材料后即可上报。", "success")
             return redirect(url_for("nominations.show", nomination_id=nomination.id))
     return render_template("nominations/new.html", form=form, campaign=found, query=query,
-                           truncated=len(eligible) >= 300), _status(form)
+                           truncated=len(eligible) >= 300), form_status(form)
 
 
 @bp.route("/nominations/")
@@ -221,7 +217,7 @@ def edit(nomination_id: int) -> str | Response | tuple[str, int]:
         else:
             flash("推荐理由已保存。", "success")
             return redirect(url_for("nominations.show", nomination_id=nomination.id))
-    return render_template("nominations/edit.html", form=form, n=nomination), _status(form)
+    return render_template("nominations/edit.html", form=form, n=nomination), form_status(form)
 
 
 @bp.route("/nominations/<int:nomination_id>/actions/<action>", methods=["POST"])
