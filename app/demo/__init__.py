@@ -89,13 +89,15 @@ def _enterprises(session: Session, registrar: User, rng: random.Random) -> list[
     for county_code, count in data.SPREAD.items():
         county = session.get_one(Region, county_code)
         townships = list(session.scalars(select(Region).where(Region.parent_code == county_code)))
-        for _ in range(count):
+        for k in range(count):
             serial += 1
-            industry = data.INDUSTRY_CYCLE[serial % len(data.INDUSTRY_CYCLE)]
+            # Each county's first enterprise is a chemical plant, so the province's
+            # comparison page has several candidates of one industry to weigh.
+            industry = "CHEM" if k == 0 else data.INDUSTRY_CYCLE[serial % len(data.INDUSTRY_CYCLE)]
             name = (data.CITY_PREFIX[county_code[:4]] + data.TRADE_NAMES[serial % len(data.TRADE_NAMES)]
                     + rng.choice(data.INDUSTRY_WORDS[industry]) + "有限公司")
             region = rng.choice(townships) if townships and serial % 3 else county
-            employees = rng.choice([45, 120, 260, 380, 650, 1200, 2400])
+            employees = rng.choice([45, 120, 260, 380, 650, 1200, 2400]) + rng.randint(0, 40)
             scale = (Scale.LARGE if employees >= 1000 else Scale.MEDIUM if employees >= 300
                      else Scale.SMALL if employees >= 100 else Scale.MICRO)
             made.append(register_enterprise(session, registrar, EnterpriseInput(
@@ -164,13 +166,16 @@ def _campaign(session: Session, people: dict[str, User], enterprises: list[Enter
     ))
     eligible, used = campaign.industry_codes, set[int]()
 
-    def pick(county: str) -> Enterprise:
-        found = next(e for e in _in(enterprises, county) if e.industry_code in eligible and e.id not in used)
+    def pick(county: str, industry: str | None) -> Enterprise:
+        found = next(e for e in _in(enterprises, county, industry)
+                     if e.industry_code in eligible and e.id not in used)
         used.add(found.id)
         return found
 
-    def put_forward(who: str, county: str, *steps: tuple[str, Action, str]) -> Nomination:
-        nomination = benchmarks.nominate(session, people[who], campaign, pick(county).id, _reasons(rng))
+    def put_forward(who: str, county: str, *steps: tuple[str, Action, str], industry: str | None = None
+                    ) -> Nomination:
+        nomination = benchmarks.nominate(session, people[who], campaign, pick(county, industry).id,
+                                         _reasons(rng))
         benchmarks.add_attachment(session, people[who], store, nomination,
                                   "风险分级管控体系运行情况报告.pdf", _pdf("Risk control report"))
         for actor, action, reason in steps:
@@ -179,15 +184,16 @@ def _campaign(session: Session, people: dict[str, User], enterprises: list[Enter
 
     opinion = rng.choice(data.CITY_OPINIONS)
     submit, endorse = ("zhangdian", Action.SUBMIT, ""), ("zibo", Action.ENDORSE, opinion)
-    put_forward("zhangdian", "370303")  # draft
+    # The chemical plants reach the province first, so its comparison page has four.
+    put_forward("zhangdian", "370303", submit, endorse, industry="CHEM")  # waiting for the province
+    put_forward("zhoucun", "370306", ("zhoucun", Action.SUBMIT, ""), ("zibo", Action.ENDORSE, opinion),
+                ("sheng", Action.SELECT, "体系完整、做法可复制，确定为省级标杆企业"), industry="CHEM")
+    put_forward("jinan", "370112", ("jinan", Action.ENDORSE, opinion), industry="CHEM")  # the city's own
+    put_forward("jinan", "370114", ("jinan", Action.ENDORSE, opinion),
+                ("sheng", Action.REJECT, "隐患排查治理台账不完整，本批次暂不入选"), industry="CHEM")
+    put_forward("zhangdian", "370303")  # a draft
     put_forward("zhangdian", "370303", submit)  # waiting for the city
-    put_forward("zhangdian", "370303", submit, endorse)  # waiting for the province
     put_forward("zhangdian", "370303", submit, ("zhangdian", Action.WITHDRAW, "企业近期发生一般事故，暂缓推荐"))
     put_forward("zhoucun", "370306", ("zhoucun", Action.SUBMIT, ""),
                 ("zibo", Action.RETURN, "信息化管理方面的材料不足，请补充平台运行截图和数据"))
-    put_forward("zhoucun", "370306", ("zhoucun", Action.SUBMIT, ""), ("zibo", Action.ENDORSE, opinion),
-                ("sheng", Action.SELECT, "体系完整、做法可复制，确定为省级标杆企业"))
-    put_forward("jinan", "370112", ("jinan", Action.ENDORSE, opinion))  # the city's own, waiting
-    put_forward("jinan", "370114", ("jinan", Action.ENDORSE, opinion),
-                ("sheng", Action.REJECT, "隐患排查治理台账不完整，本批次暂不入选"))
     return campaign
