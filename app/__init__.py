@@ -10,7 +10,7 @@ from flask import Flask
 
 import benchmarks.models  # noqa: F401  (every model registered before the first query)
 import core.models  # noqa: F401
-from app import config
+from app import config as configuration
 from app.auth.login import init_login
 from app.cli import register_cli
 from app.database import init_db
@@ -21,10 +21,10 @@ from app.templating import init_templating
 INSTANCE = Path(__file__).resolve().parent.parent / "instance"
 
 
-def create_app(settings: Mapping[str, Any] | None = None) -> Flask:
-    """Build an app from the environment, with ``settings`` overriding it (tests)."""
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build an app from the environment, with ``config`` overriding it (tests)."""
     app = Flask(__name__, instance_path=str(INSTANCE))
-    app.config.update(config.load(Path(app.instance_path), settings))
+    app.config.update(configuration.load(Path(app.instance_path), config))
     init_db(app)
     init_security(app)
     init_login(app)

@@ -17,7 +17,7 @@ from benchmarks.models import NominationState as S
 from benchmarks.permissions import can_manage_campaigns
 from core import audit
 from core.db import china_today, cn_date, utcnow
-from core.errors import InvalidTransition, PermissionDenied, ValidationError
+from core.errors import Conflict, InvalidTransition, PermissionDenied, ValidationError
 from core.notifications import notify
 from core.people import Role, User, UserRole
 from core.regions import Industry, Region, RegionLevel
@@ -92,12 +92,15 @@ def _campaign_snapshot(campaign: Campaign) -> dict[str, object]:
     }
 
 
-def update_campaign(session: Session, actor: User, campaign: Campaign, data: CampaignInput) -> Campaign:
+def update_campaign(session: Session, actor: User, campaign: Campaign, data: CampaignInput,
+                    expected_version: int) -> Campaign:
     """Amend a campaign (typically to extend a deadline); industries in use stay."""
     if not can_manage_campaigns(actor):
         raise PermissionDenied("只有省级监管部门可以修改遴选批次。")
     if not campaign.is_open:
         raise InvalidTransition("该遴选批次已结束，不能再修改。")
+    if campaign.version != expected_version:
+        raise Conflict("该遴选批次已被他人修改。为避免覆盖他人的修改，本次保存未生效，请重新打开后再编辑。")
     industries = _check_campaign(session, data, new=False)
     used = set(session.scalars(select(Nomination.industry_code).where(
         Nomination.campaign_id == campaign.id, Nomination.state != S.WITHDRAWN)))

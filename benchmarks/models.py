@@ -108,10 +108,13 @@ class Campaign(Base):
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[created_at]
     closed_at: Mapped[dt.datetime | None]
+    version: Mapped[int] = mapped_column(Integer, default=1)
 
     industries: Mapped[list[Industry]] = relationship(
         secondary=campaign_industries, order_by=Industry.position, lazy="selectin"
     )
+
+    __mapper_args__ = {"version_id_col": version}
 
     @property
     def is_open(self) -> bool:

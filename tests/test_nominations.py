@@ -226,7 +226,7 @@ def test_extending_a_deadline_reopens_late_submission(session: Session, world: W
     campaigns.update_campaign(session, world.sheng, campaign, campaigns.CampaignInput(
         title=campaign.title, year=campaign.year, county_deadline=china_today() + dt.timedelta(days=3),
         city_deadline=campaign.city_deadline, province_deadline=campaign.province_deadline,
-        industry_codes=sorted(campaign.industry_codes)))
+        industry_codes=sorted(campaign.industry_codes)), campaign.version)
     services.act(session, world.zhangdian, nomination, A.SUBMIT)
     assert nomination.state == S.SUBMITTED
     assert history(session, campaign)[-1].action == "campaign.update"
@@ -239,7 +239,7 @@ def test_an_industry_with_nominations_stays_in_the_campaign(session: Session, wo
         campaigns.update_campaign(session, world.sheng, campaign, campaigns.CampaignInput(
             title=campaign.title, year=campaign.year, county_deadline=campaign.county_deadline,
             city_deadline=campaign.city_deadline, province_deadline=campaign.province_deadline,
-            industry_codes=["MACH"]))
+            industry_codes=["MACH"]), campaign.version)
 
 
 def test_pending_work_is_what_waits_on_each_level(session: Session, world: World) -> None:
@@ -262,3 +262,19 @@ def test_a_county_sees_only_its_own_nominations(session: Session, world: World) 
     assert queries.get_nomination(session, world.zibo, other.id) is other
     township = make_user(session, "t_town", *world.zhangdian.roles, region="370303001")
     assert session.scalars(queries.nominations_query(township, queries.NominationFilter())).all() == []
+
+
+def test_a_stale_campaign_edit_is_refused(session: Session, world: World) -> None:
+    campaign = world.campaign
+    opened = campaign.version
+
+    def extend(days: int) -> campaigns.CampaignInput:
+        return campaigns.CampaignInput(
+            title=campaign.title, year=campaign.year, county_deadline=campaign.county_deadline,
+            city_deadline=campaign.city_deadline + dt.timedelta(days=days),
+            province_deadline=campaign.province_deadline + dt.timedelta(days=days),
+            industry_codes=sorted(campaign.industry_codes))
+
+    campaigns.update_campaign(session, world.sheng, campaign, extend(5), opened)
+    with pytest.raises(Conflict, match="已被他人修改"):
+        campaigns.update_campaign(session, world.sheng, campaign, extend(10), opened)

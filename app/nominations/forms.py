@@ -28,6 +28,7 @@ class CampaignForm(Form):
     province_deadline = DateField("省级遴选截止日期", validators=[InputRequired("请填写省级遴选截止日期")])
     industry_codes = MultiCheckboxField("遴选行业", validators=[DataRequired("请至少选择一个遴选行业")])
     description = TextAreaField("遴选要求", render_kw={"rows": 4})
+    version = HiddenField()
 
     def to_input(self) -> CampaignInput:
         return CampaignInput(

@@ -99,9 +99,11 @@ def edit_campaign(campaign_id: int) -> str | Response | tuple[str, int]:
     form = _campaign_form(CampaignForm(obj=found))
     if request.method == "GET":
         form.industry_codes.data = sorted(found.industry_codes)
+        form.version.data = str(found.version)
     if form.validate_on_submit():
         try:
-            campaign_services.update_campaign(db(), actor(), found, form.to_input())
+            campaign_services.update_campaign(db(), actor(), found, form.to_input(),
+                                              int(form.version.data or 0))
         except ValidationError as exc:
             show_errors(form, exc)
         else:

@@ -154,6 +154,7 @@ def upgrade() -> None:
     sa.Column('created_by_id', sa.Integer(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('closed_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=False),
     sa.CheckConstraint("status IN ('open','closed')", name=op.f('ck_campaigns_status')),
     sa.CheckConstraint('county_deadline <= city_deadline AND city_deadline <= province_deadline', name=op.f('ck_campaigns_deadline_order')),
     sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_campaigns_created_by_id_users')),
