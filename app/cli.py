@@ -41,9 +41,9 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(seed_demo_command)
 
 
-@click.group("db", cls=AppGroup, help="数据库迁移（Alembic）。")
+@click.group("db", cls=AppGroup)
 def db_group() -> None:
-    pass
+    """数据库迁移（Alembic）。"""
 
 
 @db_group.command("upgrade", help="将数据库升级到最新结构。")
@@ -65,9 +65,9 @@ def db_revision(message: str) -> None:
     migrate.revision(current_app.extensions["db"].engine, message)
 
 
-@click.group("audit", cls=AppGroup, help="审计链。")
+@click.group("audit", cls=AppGroup)
 def audit_group() -> None:
-    pass
+    """审计链。"""
 
 
 @audit_group.command("verify", help="校验审计事件哈希链：完好时输出 OK，否则指出第一条有问题的事件。")

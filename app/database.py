@@ -44,7 +44,7 @@ def _finish(response: Response) -> Response:
     session: Session | None = g.get("db_session")
     if session is not None:
         if response.status_code < 400:
-            session.commit()
+            session.commit()  # commit-ok: the request's one commit
         else:
             session.rollback()
     return response
