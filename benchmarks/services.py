@@ -34,9 +34,6 @@ CRITERIA = {
 }
 
 
-# --- nominations --------------------------------------------------------------------
-
-
 @dataclass
 class Reasons:
     """推荐理由 under the notice's three criteria."""
