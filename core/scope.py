@@ -7,7 +7,7 @@ same answer as for an id that never existed, so nothing leaks.
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import Any
 
 from sqlalchemy import ColumnElement, Select, false, or_, true
 from sqlalchemy.orm import InstrumentedAttribute, Session
@@ -15,8 +15,6 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 from core.enterprises import Enterprise
 from core.errors import NotFound
 from core.people import Role, User
-
-T = TypeVar("T")
 
 
 def jurisdiction_path(actor: User) -> str | None:
