@@ -9,11 +9,12 @@ from typing import Any
 from flask import Flask
 
 import benchmarks.models  # noqa: F401  (every model registered before the first query)
+import benchmarks.workflow  # noqa: F401  (and every workflow table)
 import core.models  # noqa: F401
 from app import config as configuration
 from app.auth.login import init_login
 from app.cli import register_cli
-from app.database import init_db
+from app.database import RequestApp, init_db
 from app.errors import register_error_handlers
 from app.security import init_security
 from app.templating import init_templating
@@ -23,7 +24,7 @@ INSTANCE = Path(__file__).resolve().parent.parent / "instance"
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build an app from the environment, with ``config`` overriding it (tests)."""
-    app = Flask(__name__, instance_path=str(INSTANCE))
+    app = RequestApp(__name__, instance_path=str(INSTANCE))
     app.config.update(configuration.load(Path(app.instance_path), config))
     init_db(app)
     init_security(app)

@@ -14,6 +14,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 from sqlalchemy.orm import Session
 
+from app.database import database
 from core import audit, migrate
 from core.accounts import UserInput, create_user
 from core.errors import ValidationError
@@ -23,7 +24,7 @@ from core.people import Role
 @contextmanager
 def unit_of_work() -> Iterator[Session]:
     """A session committed on success and rolled back on any error."""
-    session = current_app.extensions["db"].session_factory()
+    session = database().open()
     try:
         yield session
         session.commit()
@@ -49,20 +50,20 @@ def db_group() -> None:
 @db_group.command("upgrade", help="将数据库升级到最新结构。")
 @click.option("--revision", default="head", show_default=True)
 def db_upgrade(revision: str) -> None:
-    engine = current_app.extensions["db"].engine
-    migrate.upgrade(engine, revision)
-    click.echo(f"数据库已升级到 {migrate.current(engine)}")
+    db = database()
+    migrate.upgrade(db.engine, revision, audit_key=db.seal.key)
+    click.echo(f"数据库已升级到 {migrate.current(db.engine)}")
 
 
 @db_group.command("current", help="显示数据库当前的迁移版本。")
 def db_current() -> None:
-    click.echo(migrate.current(current_app.extensions["db"].engine) or "（空数据库）")
+    click.echo(migrate.current(database().engine) or "（空数据库）")
 
 
 @db_group.command("revision", help="按模型自动生成新的迁移脚本（开发用）。")
 @click.option("-m", "--message", required=True)
 def db_revision(message: str) -> None:
-    migrate.revision(current_app.extensions["db"].engine, message)
+    migrate.revision(database().engine, message)
 
 
 @click.group("audit", cls=AppGroup)
@@ -70,15 +71,23 @@ def audit_group() -> None:
     """审计链。"""
 
 
-@audit_group.command("verify", help="校验审计事件哈希链：完好时输出 OK，否则指出第一条有问题的事件。")
+@audit_group.command("verify", help="校验审计链与检查点：完好时输出 OK，否则指出第一处问题。")
 def audit_verify() -> None:
     with unit_of_work() as session:
         report = audit.verify_chain(session)
     if report.ok:
-        click.echo(f"OK: {report.checked} events, chain intact")
+        click.echo(f"OK: {report.checked} events, chain intact, {report.checkpoints} checkpoints confirmed")
         return
-    click.echo(f"FAILED at event #{report.bad_seq}: {report.problem}", err=True)
+    where = f"event #{report.bad_seq}" if report.bad_seq else "the trail"
+    click.echo(f"FAILED at {where}: {report.problem}", err=True)
     sys.exit(1)
+
+
+@audit_group.command("checkpoint", help="输出带签名的链头（序号、签名、时间、校验码），供存档于系统之外。")
+def audit_checkpoint() -> None:
+    with unit_of_work() as session:
+        checkpoint = audit.head_checkpoint(session)
+    click.echo(checkpoint.line(), nl=False)
 
 
 @click.command("create-user", help="创建用户（交互输入密码）。")

@@ -2,23 +2,25 @@
 
 from __future__ import annotations
 
-from urllib.parse import quote
+import io
+from pathlib import Path
 
-from flask import Response
+from flask import Response, send_file
 
 from core.db import china_today
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+SHOWN_INLINE = frozenset({"application/pdf", "image/png", "image/jpeg"})
 
 
-def attachment_response(data: bytes, filename: str, mimetype: str, inline: bool = False) -> Response:
-    response = Response(data, mimetype=mimetype)
-    disposition = "inline" if inline else "attachment"
-    # RFC 6266/5987: an ASCII fallback plus the UTF-8 name.
-    response.headers["Content-Disposition"] = (
-        f"{disposition}; filename=\"download\"; filename*=UTF-8''{quote(filename)}"
-    )
-    return response
+def attachment_response(content: bytes | Path, filename: str, mimetype: str) -> Response:
+    """``send_file`` with ``download_name``: Werkzeug writes the RFC 5987 UTF-8 name itself.
+
+    PDFs and pictures open in the browser; everything else downloads.
+    """
+    source = io.BytesIO(content) if isinstance(content, bytes) else content
+    return send_file(source, mimetype=mimetype, download_name=filename,
+                     as_attachment=mimetype not in SHOWN_INLINE, max_age=0)
 
 
 def xlsx_response(data: bytes, title: str) -> Response:

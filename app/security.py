@@ -1,11 +1,22 @@
-"""CSRF on every form and the security headers on every response."""
+"""CSRF on every form, security headers, rate limits, and safe redirect targets."""
 
 from __future__ import annotations
 
-from flask import Flask, Response
+import unicodedata
+from urllib.parse import urlsplit
+
+from flask import Flask, Response, request
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFProtect
+from werkzeug.routing import IntegerConverter
+
+from core.text import LARGEST_ID
 
 csrf = CSRFProtect()
+# Per client address: in memory by default (per worker), shared through Redis when
+# RATELIMIT_STORAGE_URI names one. Limits are declared on the routes they protect.
+limiter = Limiter(key_func=get_remote_address)
 
 # No inline script or style anywhere: every asset is a file served by the app itself.
 CONTENT_SECURITY_POLICY = "; ".join([
@@ -21,8 +32,37 @@ CONTENT_SECURITY_POLICY = "; ".join([
 ])
 
 
+class BoundedIntConverter(IntegerConverter):
+    """``<int:…>`` that only matches ids the database can hold: a 20-digit id is a 404."""
+
+    def __init__(self, map: object, *args: object, **kwargs: object) -> None:  # noqa: A002
+        kwargs.setdefault("max", LARGEST_ID)
+        super().__init__(map, *args, **kwargs)  # type: ignore[arg-type]
+
+
+def safe_path(target: str | None, same_host: str | None = None) -> str | None:
+    """``target`` if it is a path on this site, else None — for ``next``, ``back`` and referrers.
+
+    Browsers drop tabs and newlines inside URLs, so ``/\\t/evil.com`` would become
+    ``//evil.com``: any control or blank character, a backslash, a scheme or a host
+    makes the target unsafe. A full URL is accepted only on ``same_host`` (a referrer).
+    """
+    if not target or len(target) > 2000:
+        return None
+    if same_host and target.startswith(same_host):
+        target = "/" + target[len(same_host):]
+    if any(unicodedata.category(c)[0] in "CZ" for c in target) or "\\" in target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
+
+
 def init_security(app: Flask) -> None:
+    app.url_map.converters["int"] = BoundedIntConverter
     csrf.init_app(app)
+    limiter.init_app(app)
 
     @app.after_request
     def _headers(response: Response) -> Response:
@@ -35,4 +75,18 @@ def init_security(app: Flask) -> None:
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
         if response.mimetype == "text/html":
             response.headers.setdefault("Cache-Control", "no-store")
+        return _redirect_for_script(response)
+
+
+def _redirect_for_script(response: Response) -> Response:
+    """A page's script sent this form (to show upload progress): hand it the redirect.
+
+    ``XMLHttpRequest`` follows redirects silently, which would swallow the next page's
+    flashed message; so the script gets the target in ``X-Location`` and navigates itself.
+    """
+    if request.headers.get("X-Requested-With") != "XMLHttpRequest" or not response.is_redirect:
         return response
+    target = response.headers.get("Location", "")
+    scripted = Response(status=200)
+    scripted.headers["X-Location"] = target
+    return scripted

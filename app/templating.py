@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from flask import Flask
+from flask import Flask, g
 from flask_login import current_user
 from markupsafe import Markup
 
 from app.database import db
+from app.links import object_url
+from app.listing import PAGE_SIZES
 from benchmarks import permissions as benchmark_permissions
 from core import permissions as core_permissions
 from core.db import CHINA_TZ, cn_date
@@ -34,10 +36,11 @@ def markdown_filter(text: str | None) -> Markup:
 
 
 def _context() -> dict[str, Any]:
+    """The unread count for the navigation; server-error pages (``g.bare``) need no database."""
     unread = 0
-    if current_user.is_authenticated:
+    if not g.get("bare") and current_user.is_authenticated:
         unread = unread_count(db(), current_user)
-    return {"unread_notifications": unread}
+    return {"unread_notifications": unread, "bare": bool(g.get("bare"))}
 
 
 def init_templating(app: Flask) -> None:
@@ -49,4 +52,5 @@ def init_templating(app: Flask) -> None:
          for module in (core_permissions, benchmark_permissions)
          for name in dir(module) if name.startswith(("can_", "is_"))}
     )
+    app.jinja_env.globals.update(object_url=object_url, page_sizes=PAGE_SIZES)
     app.context_processor(_context)

@@ -24,13 +24,15 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.attachments import Attachment
-from core.db import Base, created_at, intpk, utcnow
+from core.db import Base, Versioned, created_at, enum_column, intpk, utcnow
 from core.enterprises import Enterprise
 from core.people import User
 from core.regions import Industry, Region
 
 
 class CampaignStatus(enum.StrEnum):
+    """A campaign's state: it takes nominations while open."""
+
     OPEN = "open"
     CLOSED = "closed"
 
@@ -76,7 +78,6 @@ STATE_BADGES = {
     NominationState.REJECTED: "danger",
     NominationState.WITHDRAWN: "dark",
 }
-STATE_VALUES = ", ".join(f"'{s.value}'" for s in NominationState)
 
 campaign_industries = Table(
     "campaign_industries",
@@ -86,11 +87,10 @@ campaign_industries = Table(
 )
 
 
-class Campaign(Base):
+class Campaign(Versioned, Base):
     __tablename__ = "campaigns"
     audit_type = "campaign"
     __table_args__ = (
-        CheckConstraint("status IN ('open','closed')", name="status"),
         CheckConstraint(
             "county_deadline <= city_deadline AND city_deadline <= province_deadline",
             name="deadline_order",
@@ -104,36 +104,37 @@ class Campaign(Base):
     county_deadline: Mapped[dt.date] = mapped_column(Date)
     city_deadline: Mapped[dt.date] = mapped_column(Date)
     province_deadline: Mapped[dt.date] = mapped_column(Date)
-    status: Mapped[str] = mapped_column(String(10), default=CampaignStatus.OPEN)
+    state: Mapped[CampaignStatus] = mapped_column(enum_column(CampaignStatus, "state", 10),
+                                                  default=CampaignStatus.OPEN)
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[created_at]
     closed_at: Mapped[dt.datetime | None]
-    version: Mapped[int] = mapped_column(Integer, default=1)
 
     industries: Mapped[list[Industry]] = relationship(
         secondary=campaign_industries, order_by=Industry.position, lazy="selectin"
     )
 
-    __mapper_args__ = {"version_id_col": version}
-
     @property
     def is_open(self) -> bool:
-        return self.status == CampaignStatus.OPEN
-
-    @property
-    def status_label(self) -> str:
-        return CampaignStatus(self.status).label
+        return self.state == CampaignStatus.OPEN
 
     @property
     def industry_codes(self) -> set[str]:
         return {industry.code for industry in self.industries}
 
 
-class Nomination(Base):
+class Nomination(Versioned, Base):
+    """An enterprise put forward in a campaign by a county or city bureau.
+
+    The nomination belongs to its nominator, and it remembers where the enterprise stood
+    and which industry it was in when it was put forward (``region_path``,
+    ``industry_code``): moving or re-classing the enterprise later changes neither who
+    sees the nomination nor the industry it competes in.
+    """
+
     __tablename__ = "nominations"
     audit_type = "nomination"
     __table_args__ = (
-        CheckConstraint(f"state IN ({STATE_VALUES})", name="state"),
         CheckConstraint("nominator_level IN ('county','city')", name="nominator_level"),
         CheckConstraint(
             "state <> 'returned' OR return_reason IS NOT NULL", name="returned_has_reason"
@@ -148,19 +149,23 @@ class Nomination(Base):
             "campaign_id",
             "enterprise_id",
             unique=True,
+            info={"conflict": "该企业在本批次已有推荐（可能有人刚刚推荐了同一家企业），同一企业在一个批次中只能推荐一次。"},
             sqlite_where=text("state <> 'withdrawn'"),
             postgresql_where=text("state <> 'withdrawn'"),
         ),
+        Index("ix_nominations_region_path", "region_path", postgresql_ops={"region_path": "text_pattern_ops"}),
     )
 
     id: Mapped[intpk]
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"), index=True)
     enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprises.id"), index=True)
     industry_code: Mapped[str] = mapped_column(ForeignKey("industries.code"))
+    region_path: Mapped[str] = mapped_column(String(60))  # the enterprise's, when put forward
     nominator_region_code: Mapped[str] = mapped_column(ForeignKey("regions.code"))
     nominator_level: Mapped[str] = mapped_column(String(10))
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    state: Mapped[str] = mapped_column(String(12), default=NominationState.DRAFT, index=True)
+    state: Mapped[NominationState] = mapped_column(enum_column(NominationState, "state", 12),
+                                                   default=NominationState.DRAFT, index=True)
     # Reasons under the notice's three criteria (风险管控、隐患排查治理、信息化管理).
     risk_control: Mapped[str] = mapped_column(Text, default="")
     hidden_danger: Mapped[str] = mapped_column(Text, default="")
@@ -173,7 +178,6 @@ class Nomination(Base):
     decided_at: Mapped[dt.datetime | None]
     created_at: Mapped[created_at]
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
-    version: Mapped[int] = mapped_column(Integer, default=1)
 
     campaign: Mapped[Campaign] = relationship(lazy="joined")
     enterprise: Mapped[Enterprise] = relationship(lazy="joined")
@@ -183,12 +187,6 @@ class Nomination(Base):
     attachments: Mapped[list[NominationAttachment]] = relationship(
         cascade="all, delete-orphan", order_by="NominationAttachment.id", lazy="selectin"
     )
-
-    __mapper_args__ = {"version_id_col": version}
-
-    @property
-    def state_enum(self) -> NominationState:
-        return NominationState(self.state)
 
     @property
     def nominator_label(self) -> str:

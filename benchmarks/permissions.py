@@ -1,23 +1,28 @@
-"""Who may do what in benchmark nomination: ``can_*(actor, …) -> bool``."""
+"""Who may do what in benchmark nomination: ``can_*(actor, …) -> bool``.
+
+Workflow steps are decided by the tables in ``benchmarks.workflow`` (pages ask
+``Workflow.allowed``); these predicates cover everything that is not a step.
+"""
 
 from __future__ import annotations
 
 from benchmarks.models import Campaign, Nomination
-from benchmarks.workflow import EDITABLE_STATES, NOMINATORS, parties
+from benchmarks.workflow import EDITABLE_STATES, NOMINATORS, is_province_bureau, parties
 from core.people import Role, User
 from core.regions import RegionLevel
+
+__all__ = [
+    "can_edit_nomination", "can_manage_campaigns", "can_nominate", "can_select", "can_view_campaigns",
+    "is_province_bureau",
+]
 
 
 def can_view_campaigns(actor: User) -> bool:
     return actor.has_role(Role.ADMIN, Role.BUREAU)
 
 
-def is_province_bureau(actor: User) -> bool:
-    return actor.bureau_level == RegionLevel.PROVINCE
-
-
 def can_manage_campaigns(actor: User) -> bool:
-    """The provincial bureau opens, amends and closes campaigns."""
+    """The provincial bureau opens and amends campaigns."""
     return is_province_bureau(actor)
 
 
@@ -31,7 +36,7 @@ def can_edit_nomination(actor: User, nomination: Nomination) -> bool:
     """The nominator edits the reasons and files while the nomination is with them."""
     return (
         nomination.campaign.is_open
-        and nomination.state_enum in EDITABLE_STATES
+        and nomination.state in EDITABLE_STATES
         and bool(parties(actor, nomination) & NOMINATORS)
     )
 

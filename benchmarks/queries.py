@@ -5,23 +5,38 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import ColumnElement, Select, false, func, or_, select, true
 from sqlalchemy.orm import Session
 
 from benchmarks.models import Campaign, CampaignStatus, Nomination, NominationState
 from benchmarks.permissions import can_view_campaigns
 from core.enterprises import Enterprise
 from core.errors import NotFound, PermissionDenied
-from core.people import User
-from core.scope import in_jurisdiction, one_or_404, visible_enterprises
+from core.people import Role, User
+from core.regions import Region
+from core.scope import covers, in_jurisdiction, one_or_404, visible_enterprises
+from core.text import filter_text
 
 S = NominationState
 CANDIDATE_STATES = (S.ENDORSED, S.SELECTED, S.REJECTED)
 
 
 def visible_nominations(actor: User) -> ColumnElement[bool]:
-    """Nominations of enterprises inside the actor's jurisdiction (officials only)."""
-    return in_jurisdiction(actor, Enterprise.region_path)
+    """Nominations an official may see.
+
+    Their own, as the nominating bureau, wherever the enterprise has moved since; and
+    those put forward (submitted at least once) from inside their jurisdiction, judged
+    by where the enterprise stood when put forward. A county's drafts stay its own:
+    the levels above see only how many there are (:func:`unsubmitted_drafts`).
+    """
+    if actor.is_admin:
+        return true()
+    if Role.BUREAU not in actor.roles or actor.region_code is None:
+        return false()
+    return or_(
+        Nomination.nominator_region_code == actor.region_code,
+        Nomination.submitted_at.is_not(None) & in_jurisdiction(actor, Nomination.region_path),
+    )
 
 
 def scoped_nominations(actor: User) -> Select[Any]:
@@ -60,19 +75,35 @@ class NominationFilter:
     state: str = ""
     industry_code: str = ""
     name: str = ""
+    region_code: str = ""  # a city or county inside the actor's jurisdiction
 
 
-def nominations_query(actor: User, flt: NominationFilter) -> Select[Any]:
+def nominations_query(session: Session, actor: User, flt: NominationFilter) -> Select[Any]:
+    """The actor's nominations narrowed by ``flt``, newest activity first."""
     stmt = scoped_nominations(actor)
     if flt.campaign_id:
         stmt = stmt.where(Nomination.campaign_id == flt.campaign_id)
     if flt.state in S.__members__.values():
         stmt = stmt.where(Nomination.state == flt.state)
     if flt.industry_code:
-        stmt = stmt.where(Nomination.industry_code == flt.industry_code)
-    if flt.name.strip():
-        stmt = stmt.where(Enterprise.name.contains(flt.name.strip(), autoescape=True))
+        stmt = stmt.where(Nomination.industry_code == filter_text(flt.industry_code, 10))
+    if name := filter_text(flt.name):
+        stmt = stmt.where(Enterprise.name.contains(name, autoescape=True))
+    if flt.region_code and (region := session.get(Region, filter_text(flt.region_code, 12))) is not None:
+        stmt = stmt.where(Nomination.region_path.like(f"{region.path}%"))
     return stmt.order_by(Nomination.updated_at.desc(), Nomination.id.desc())
+
+
+def unsubmitted_drafts(session: Session, actor: User, campaign: Campaign) -> int:
+    """How many drafts lower bureaus in the actor's jurisdiction have not yet put forward."""
+    if actor.region_code is None and not actor.is_admin:
+        return 0
+    stmt = select(func.count()).where(
+        Nomination.campaign_id == campaign.id, Nomination.state == S.DRAFT,
+        Nomination.submitted_at.is_(None), in_jurisdiction(actor, Nomination.region_path),
+        Nomination.nominator_region_code != (actor.region_code or ""),
+    )
+    return session.scalar(stmt) or 0
 
 
 def candidates(session: Session, actor: User, campaign: Campaign, industry_code: str) -> list[Nomination]:
@@ -95,7 +126,6 @@ def state_counts_by_industry(
     """industry code → state → how many, within the actor's jurisdiction."""
     stmt = (
         select(Nomination.industry_code, Nomination.state, func.count())
-        .join(Nomination.enterprise)
         .where(Nomination.campaign_id == campaign.id, visible_nominations(actor))
         .group_by(Nomination.industry_code, Nomination.state)
     )
@@ -105,24 +135,33 @@ def state_counts_by_industry(
     return counts
 
 
-def eligible_enterprises(
-    session: Session, actor: User, campaign: Campaign, query: str = "", limit: int = 300
-) -> list[Enterprise]:
-    """Enterprises the actor could still put forward in this campaign."""
+def _eligible(actor: User, campaign: Campaign) -> Select[Any]:
     taken = select(Nomination.enterprise_id).where(
         Nomination.campaign_id == campaign.id, Nomination.state != S.WITHDRAWN
     )
-    stmt = select(Enterprise).where(
+    return select(Enterprise).where(
         visible_enterprises(actor),
         Enterprise.industry_code.in_(campaign.industry_codes),
         Enterprise.id.not_in(taken),
     )
-    if query.strip():
-        q = query.strip()
+
+
+def eligible_enterprise(session: Session, actor: User, campaign: Campaign, enterprise_id: int) -> Enterprise | None:
+    """One enterprise, if the actor could still put it forward in this campaign."""
+    return session.scalars(_eligible(actor, campaign).where(Enterprise.id == enterprise_id)).one_or_none()
+
+
+def eligible_enterprises(
+    session: Session, actor: User, campaign: Campaign, query: str = "", limit: int = 20
+) -> list[Enterprise]:
+    """Enterprises the actor could still put forward in this campaign, matching ``query``
+    by name or credit code (the type-ahead of the new-nomination form)."""
+    stmt = _eligible(actor, campaign)
+    if q := filter_text(query):
         stmt = stmt.where(
-            Enterprise.name.contains(q, autoescape=True) | (Enterprise.credit_code == q.upper())
+            Enterprise.name.contains(q, autoescape=True) | Enterprise.credit_code.startswith(q.upper(), autoescape=True)
         )
-    return list(session.scalars(stmt.order_by(Enterprise.name).limit(limit)))
+    return list(session.scalars(stmt.order_by(Enterprise.name, Enterprise.id).limit(limit)))
 
 
 def selected_benchmarks(session: Session, enterprise: Enterprise) -> list[Nomination]:
@@ -156,8 +195,9 @@ def pending_work(session: Session, actor: User) -> PendingWork:
     ).order_by(Nomination.updated_at.desc())))
     to_endorse: list[Nomination] = []
     if level == "city":
-        to_endorse = list(session.scalars(base.where(Nomination.state == S.SUBMITTED)
-                                          .order_by(Nomination.submitted_at)))
+        to_endorse = [n for n in session.scalars(base.where(Nomination.state == S.SUBMITTED)
+                                                 .order_by(Nomination.submitted_at))
+                      if covers(actor, n.region_path)]
     to_decide = 0
     if level == "province":
         to_decide = session.scalar(

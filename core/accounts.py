@@ -1,17 +1,19 @@
 """Account services: sign-in with lockout, passwords, and user administration.
 
-Passwords are stored as scrypt hashes (Werkzeug). Five wrong passwords in a row lock
-the account for fifteen minutes; the lock, like every account change, is audited.
+Passwords are stored as scrypt hashes (Werkzeug). Ten wrong passwords in a row lock the
+account for fifteen minutes; the lock, like every account change, is audited. Every
+refused sign-in reads the same, so the page tells an attacker nothing about accounts.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, case, func, select, update
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -22,13 +24,21 @@ from core.errors import Conflict, PermissionDenied, ValidationError
 from core.people import Role, User, UserRole, new_session_token
 from core.permissions import can_manage_users
 from core.regions import Region, RegionLevel
+from core.text import Text, clean_all, filter_text, normalise
 
-MAX_FAILED_LOGINS = 5
+# An account locks after this many wrong passwords in a row, from any clients. One client
+# is throttled long before that (per-client limits in the web layer), so locking someone
+# else out takes several clients, not five requests.
+MAX_FAILED_LOGINS = 10
 LOCK_DURATION = dt.timedelta(minutes=15)
 USERNAME = re.compile(r"^[A-Za-z0-9_.\-]{3,50}$")
 # A hash to check against when the username is unknown, so both paths cost the same.
 _DUMMY_HASH = generate_password_hash("not-a-real-password", method="scrypt")
 BUREAU_LEVELS = (RegionLevel.PROVINCE.value, RegionLevel.CITY.value, RegionLevel.COUNTY.value)
+# One answer for every refusal: unknown user, wrong password, locked or disabled account.
+SIGN_IN_REFUSED = "用户名或密码错误，或账户已被锁定、停用。连续多次错误后账户将被暂时锁定，如需帮助请联系系统管理员。"
+
+UnitOfWork = Callable[[], AbstractContextManager[Session]]
 
 
 def hash_password(password: str) -> str:
@@ -47,51 +57,87 @@ def password_problem(password: str) -> str | None:
 
 
 class LoginRefused(Exception):
-    """Sign-in failed; ``message`` is what the login page shows."""
+    """Sign-in failed; ``message`` is what the login page shows (always the same words)."""
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str = SIGN_IN_REFUSED) -> None:
         super().__init__(message)
         self.message = message
 
 
-def authenticate(session: Session, username: str, password: str) -> User:
-    """Check a password, counting failures and locking the account after too many."""
+@dataclass(frozen=True)
+class _Attempt:
+    user_id: int
+    failures: int  # counting this attempt
+    password_hash: str
+    locked: bool
+
+
+def _reserve_attempt(session: Session, username: str, now: dt.datetime) -> _Attempt | None:
+    """Count this attempt *before* the password is checked, in one atomic statement.
+
+    Forty parallel guesses each get their own number, so no more than the limit are ever
+    checked against the hash; an expired lock starts the count afresh.
+    """
+    expired = User.locked_until.is_not(None) & (User.locked_until <= now)
+    row = session.execute(
+        update(User)
+        .where(User.username == username, User.is_active.is_(True))
+        .values(
+            failed_logins=case((expired, 1), else_=User.failed_logins + 1),
+            locked_until=case((expired, None), else_=User.locked_until),
+        )
+        .returning(User.id, User.failed_logins, User.password_hash, User.locked_until)
+    ).one_or_none()
+    if row is None:
+        return None
+    user_id, failures, password_hash, locked_until = row
+    locked = (locked_until is not None and locked_until > now) or failures > MAX_FAILED_LOGINS
+    return _Attempt(user_id, failures, password_hash, locked)
+
+
+def authenticate(transactions: UnitOfWork, username: str, password: str) -> User:
+    """Check a password, counting failures and locking the account after too many.
+
+    The count and its audit events are written in short transactions of their own
+    (``transactions`` opens one), so they stand whatever the request does next, and no
+    lock is held while the deliberately slow password hash is computed.
+    """
+    name = normalise(username)
     now = utcnow()
-    user = session.scalar(select(User).where(User.username == username.strip()))
-    if user is None:
-        check_password_hash(_DUMMY_HASH, password)
-        raise LoginRefused("用户名或密码错误")
-    if not user.is_active:
-        check_password_hash(_DUMMY_HASH, password)
-        raise LoginRefused("该账户已停用，请联系系统管理员")
-    if user.is_locked(now):
-        raise LoginRefused(_locked_message(user))
-    if user.locked_until is not None:  # an expired lock starts a fresh count
-        user.locked_until, user.failed_logins = None, 0
-    if not check_password_hash(user.password_hash, password):
-        user.failed_logins += 1
-        if user.failed_logins >= MAX_FAILED_LOGINS:
+    attempt = None
+    if USERNAME.match(name):
+        with transactions() as session:
+            attempt = _reserve_attempt(session, name, now)
+    if attempt is None or attempt.locked:
+        check_password_hash(_DUMMY_HASH, password)  # the same cost on every path
+        raise LoginRefused()
+    good = check_password_hash(attempt.password_hash, password)
+    with transactions() as session:
+        user = session.get_one(User, attempt.user_id)
+        if good:
+            user.failed_logins, user.last_login_at = 0, now
+            audit.record(session, user, "user.login", user, f"{user.display_name} 登录")
+            return user
+        if attempt.failures >= MAX_FAILED_LOGINS:
             user.locked_until = now + LOCK_DURATION
             audit.record(session, None, "user.lock", user,
-                         f"账户 {user.username} 连续 {user.failed_logins} 次密码错误，已锁定 15 分钟")
-            raise LoginRefused(_locked_message(user))
-        audit.record(session, None, "user.login_failed", user,
-                     f"账户 {user.username} 登录失败（连续第 {user.failed_logins} 次密码错误）")
-        left = MAX_FAILED_LOGINS - user.failed_logins
-        raise LoginRefused(f"用户名或密码错误（再错 {left} 次账户将被锁定 15 分钟）")
-    user.failed_logins = 0
-    user.last_login_at = now
-    audit.record(session, user, "user.login", user, f"{user.display_name} 登录")
-    return user
+                         f"账户 {user.username} 连续 {attempt.failures} 次密码错误，已锁定 15 分钟")
+        else:
+            audit.record(session, None, "user.login_failed", user,
+                         f"账户 {user.username} 登录失败（连续第 {attempt.failures} 次密码错误）")
+    raise LoginRefused()
 
 
-def _locked_message(user: User) -> str:
+def locked_message(user: User) -> str:
+    """What an administrator reads about a locked account."""
     assert user.locked_until is not None
     until = user.locked_until.astimezone(CHINA_TZ).strftime("%H:%M")
-    return f"密码错误次数过多，账户已锁定，请于 {until} 后再试或联系系统管理员解锁"
+    return f"账户已锁定至 {until}"
 
 
-def record_logout(session: Session, user: User) -> None:
+def sign_out(session: Session, user: User) -> None:
+    """End the user's sessions server-side: a copied cookie stops working too."""
+    user.session_token = new_session_token()
     audit.record(session, user, "user.logout", user, f"{user.display_name} 退出登录")
 
 
@@ -113,6 +159,14 @@ def _set_password(user: User, password: str) -> None:
     user.session_token = new_session_token()
 
 
+USER_TEXT = {
+    "username": Text("用户名", 50, required=True),
+    "display_name": Text("姓名", 50, required=True),
+    "phone": Text("联系电话", 30),
+}
+PHONE = re.compile(r"^[0-9+\-() ]{7,20}$")
+
+
 @dataclass
 class UserInput:
     username: str
@@ -124,20 +178,24 @@ class UserInput:
     is_active: bool = True
 
 
+def _username_problem(session: Session, username: str, own_id: int | None) -> str | None:
+    if not USERNAME.match(username):
+        return "用户名应为 3–50 位字母、数字、下划线、点或短横线"
+    taken = select(User.id).where(func.lower(User.username) == username.lower(), User.id != (own_id or 0))
+    if session.scalar(taken):
+        return f"用户名“{username}”已被使用"
+    return None
+
+
 def _check_user(session: Session, data: UserInput, own_id: int | None) -> int | None:
     """Validate ``data``; returns the id of the user's enterprise, if any."""
-    errors: dict[str, str] = {}
     enterprise_id = None
-    data.username = data.username.strip()
-    data.display_name = data.display_name.strip()
-    if not USERNAME.match(data.username):
-        errors["username"] = "用户名应为 3–50 位字母、数字、下划线、点或短横线"
-    elif session.scalar(
-        select(User.id).where(func.lower(User.username) == data.username.lower(), User.id != (own_id or 0))
-    ):
-        errors["username"] = f"用户名“{data.username}”已被使用"
-    if not data.display_name:
-        errors["display_name"] = "请填写姓名"
+    cleaned, errors = clean_all(vars(data), USER_TEXT)
+    data.username, data.display_name, data.phone = cleaned["username"], cleaned["display_name"], cleaned["phone"]
+    if "username" not in errors and (why := _username_problem(session, data.username, own_id)):
+        errors["username"] = why
+    if data.phone and not PHONE.match(data.phone):
+        errors["phone"] = "联系电话格式不正确（应为 7–20 位数字，可含 -、+、括号）"
     if not data.roles:
         errors["roles"] = "请至少选择一个角色"
     if Role.BUREAU in data.roles:
@@ -149,7 +207,7 @@ def _check_user(session: Session, data: UserInput, own_id: int | None) -> int | 
     else:
         data.region_code = None
     if Role.ENTERPRISE in data.roles:
-        code = (data.enterprise_code or "").strip().upper()
+        code = filter_text(data.enterprise_code, 18).upper()
         enterprise_id = session.scalar(select(Enterprise.id).where(Enterprise.credit_code == code))
         if not code:
             errors["enterprise_code"] = "企业用户须填写所属企业的统一社会信用代码"
@@ -240,8 +298,7 @@ def reset_password(session: Session, actor: User, user: User, password: str) -> 
 def users_query(text: str = "", role: str = "") -> Select[tuple[User]]:
     """Accounts for the administrator's list, by name or username and role."""
     stmt = select(User)
-    if text.strip():
-        q = text.strip()
+    if q := filter_text(text):
         stmt = stmt.where(User.username.contains(q, autoescape=True)
                           | User.display_name.contains(q, autoescape=True))
     if role in Role.__members__.values():

@@ -1,9 +1,15 @@
-"""The trail (痕迹化): append-only, hash-chained audit events.
+"""The trail (痕迹化): append-only audit events, sealed in a keyed hash chain.
 
 Each service writes its event in the same transaction as the change it records, so a
 change without its event (or the reverse) cannot be committed. Every event stores the
-hash of the one before; :func:`verify_chain` recomputes the chain and names the first
-event that was altered or removed.
+HMAC-SHA256 of its content and its predecessor's seal, under a key that lives outside
+the database (``AUDIT_KEY``): someone who can write to the database can delete or edit
+events, but cannot compute seals that verify. Two holes remain for a database writer —
+cutting off the newest events, or emptying the table — and checkpoints close them:
+after every commit that wrote events, the head of the chain (seq, seal, time, and an
+HMAC over those) is appended to a file outside the database, and :func:`verify_chain`
+requires the newest checkpoint to still be in the chain. On PostgreSQL a trigger also
+refuses ``UPDATE``/``DELETE``/``TRUNCATE`` on the table (migration 0003).
 
 Appends are serialised through one "chain head" row: ``UPDATE … RETURNING`` takes its
 row lock on PostgreSQL (held to commit) and SQLite's writer lock does the same job, so
@@ -14,17 +20,21 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import hmac
 import json
+import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Protocol
 
-from sqlalchemy import ForeignKey, Index, Integer, Select, String, Text, event, select, update
+from sqlalchemy import ForeignKey, Index, Integer, Select, String, Text, event, or_, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from core.db import Base, intpk, utcnow
+from core.db import Base, after_commit, intpk, transaction_scoped, utcnow
 
 GENESIS_HASH = "0" * 64
+SEAL_INFO = "audit_seal"
 
 
 class Actor(Protocol):
@@ -34,15 +44,43 @@ class Actor(Protocol):
 
 
 class Audited(Protocol):
-    """A model that can be the subject of an event: it names its own type."""
+    """A model that can be the subject of an event: it names its own type.
+
+    A model may also have an ``audit_parent`` (another audited record) so its events
+    show in the parent's history too — a clause edit belongs to its standard project.
+    """
 
     audit_type: str
     id: Any
 
 
+@dataclass(frozen=True)
+class Seal:
+    """How this installation seals its trail: the key, and where checkpoints go."""
+
+    key: bytes
+    checkpoints: Path | None = None  # None: keep no checkpoint file (tests)
+
+
+def use_seal(session: Session, seal: Seal) -> Session:
+    """Attach the installation's seal to a session that will write or verify events."""
+    session.info[SEAL_INFO] = seal
+    return session
+
+
+def seal_of(session: Session) -> Seal:
+    seal = session.info.get(SEAL_INFO)
+    if seal is None:
+        raise RuntimeError("this session has no audit seal (AUDIT_KEY); open it through the app's session factory")
+    return seal
+
+
 class AuditEvent(Base):
     __tablename__ = "audit_events"
-    __table_args__ = (Index("ix_audit_events_object", "object_type", "object_id"),)
+    __table_args__ = (
+        Index("ix_audit_events_object", "object_type", "object_id"),
+        Index("ix_audit_events_parent", "parent_type", "parent_id"),
+    )
 
     id: Mapped[intpk]
     seq: Mapped[int] = mapped_column(Integer, unique=True)
@@ -51,7 +89,9 @@ class AuditEvent(Base):
     actor_name: Mapped[str] = mapped_column(String(100))
     action: Mapped[str] = mapped_column(String(50), index=True)
     object_type: Mapped[str] = mapped_column(String(30))
-    object_id: Mapped[str] = mapped_column(String(30))
+    object_id: Mapped[str] = mapped_column(String(64))
+    parent_type: Mapped[str | None] = mapped_column(String(30))
+    parent_id: Mapped[str | None] = mapped_column(String(64))
     summary: Mapped[str] = mapped_column(String(500))
     reason: Mapped[str | None] = mapped_column(Text)
     data: Mapped[str] = mapped_column(Text, default="{}")
@@ -62,9 +102,17 @@ class AuditEvent(Base):
     def details(self) -> dict[str, Any]:
         return json.loads(self.data)
 
+    @property
+    def action_label(self) -> str:
+        return ACTION_LABELS.get(self.action, self.action)
+
+    @property
+    def object_label(self) -> str:
+        return OBJECT_LABELS.get(self.object_type, self.object_type)
+
 
 class AuditChainHead(Base):
-    """One row: how long the chain is and the hash of its last event."""
+    """One row: how long the chain is and the seal of its last event."""
 
     __tablename__ = "audit_chain_head"
 
@@ -77,6 +125,33 @@ class AuditChainHead(Base):
 @event.listens_for(AuditEvent, "before_delete")
 def _refuse_rewrite(_mapper: Any, _connection: Any, target: AuditEvent) -> None:
     raise RuntimeError(f"audit event #{target.seq} is append-only")
+
+
+# --- words: what the trail's codes mean to a reader ---------------------------------
+
+ACTION_LABELS: dict[str, str] = {}
+OBJECT_LABELS: dict[str, str] = {}
+
+
+def name_things(objects: Mapping[str, str] | None = None, actions: Mapping[str, str] | None = None) -> None:
+    """Give object types and actions their Chinese names (each package names its own)."""
+    OBJECT_LABELS.update(objects or {})
+    ACTION_LABELS.update(actions or {})
+
+
+name_things(
+    objects={"user": "用户", "enterprise": "企业"},
+    actions={
+        "user.create": "创建用户", "user.update": "修改用户", "user.login": "登录",
+        "user.login_failed": "登录失败", "user.lock": "账户锁定", "user.logout": "退出登录",
+        "user.password": "修改密码", "user.unlock": "解锁用户", "user.reset_password": "重置密码",
+        "enterprise.create": "登记企业", "enterprise.update": "修改企业信息",
+        "enterprise.import": "导入企业", "enterprise.import_update": "导入更新企业信息",
+    },
+)
+
+
+# --- sealing ------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -95,8 +170,8 @@ def canonical_json(data: Mapping[str, Any] | None) -> str:
                       default=str)
 
 
-def event_hash(ev: AuditEvent) -> str:
-    """The hash over every field a reader relies on, plus the predecessor's hash."""
+def event_hash(ev: AuditEvent, key: bytes) -> str:
+    """The HMAC over every field a reader relies on, plus the predecessor's seal."""
     payload = [
         ev.seq,
         ev.occurred_at.astimezone(dt.UTC).isoformat(),
@@ -105,13 +180,15 @@ def event_hash(ev: AuditEvent) -> str:
         ev.action,
         ev.object_type,
         ev.object_id,
+        ev.parent_type,
+        ev.parent_id,
         ev.summary,
         ev.reason,
         ev.data,
         ev.prev_hash,
     ]
     raw = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(raw.encode("utf-8")).hexdigest()
+    return hmac.new(key, raw.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
 def changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list[Any]]:
@@ -137,6 +214,7 @@ def record_many(session: Session, actor: Actor | None, entries: list[Entry]) -> 
     """Append several events at once (an import), reserving their places in one step."""
     if not entries:
         return []
+    seal = seal_of(session)
     if any(entry.target.id is None for entry in entries):
         session.flush()
     start, prev_hash = session.execute(
@@ -150,6 +228,7 @@ def record_many(session: Session, actor: Actor | None, entries: list[Entry]) -> 
     actor_name = f"{actor.display_name}（{actor.username}）" if actor else "系统"
     events = []
     for offset, entry in enumerate(entries, start=1):
+        parent = getattr(entry.target, "audit_parent", None)
         ev = AuditEvent(
             seq=start + offset,
             occurred_at=now,
@@ -158,31 +237,93 @@ def record_many(session: Session, actor: Actor | None, entries: list[Entry]) -> 
             action=entry.action,
             object_type=entry.target.audit_type,
             object_id=str(entry.target.id),
+            parent_type=parent.audit_type if parent is not None else None,
+            parent_id=str(parent.id) if parent is not None else None,
             summary=entry.summary[:500],
             reason=entry.reason or None,
             data=canonical_json(entry.data),
             prev_hash=prev_hash,
         )
-        ev.hash = prev_hash = event_hash(ev)
+        ev.hash = prev_hash = event_hash(ev, seal.key)
         events.append(ev)
     session.add_all(events)
     session.execute(
         update(AuditChainHead).where(AuditChainHead.id == 1).values(last_hash=prev_hash)
     )
+    _checkpoint_after_commit(session, seal, events[-1])
     return events
 
 
-def history(session: Session, target: Audited) -> list[AuditEvent]:
-    """The events about one record, oldest first: what its page shows as its history."""
-    stmt = (
-        select(AuditEvent)
-        .where(
-            AuditEvent.object_type == target.audit_type,
-            AuditEvent.object_id == str(target.id),
-        )
-        .order_by(AuditEvent.seq)
-    )
-    return list(session.scalars(stmt))
+# --- checkpoints: the head, kept where a database writer cannot reach it --------------
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    seq: int
+    hash: str
+    at: str  # ISO time, UTC
+    mac: str
+
+    @staticmethod
+    def mac_for(key: bytes, seq: int, seal: str, at: str) -> str:
+        return hmac.new(key, f"{seq}|{seal}|{at}".encode(), hashlib.sha256).hexdigest()
+
+    @classmethod
+    def make(cls, key: bytes, seq: int, seal: str) -> Checkpoint:
+        at = utcnow().isoformat(timespec="seconds")
+        return cls(seq, seal, at, cls.mac_for(key, seq, seal, at))
+
+    def line(self) -> str:
+        return f"{self.seq}\t{self.hash}\t{self.at}\t{self.mac}\n"
+
+    def genuine(self, key: bytes) -> bool:
+        return hmac.compare_digest(self.mac, self.mac_for(key, self.seq, self.hash, self.at))
+
+
+def _checkpoint_after_commit(session: Session, seal: Seal, last: AuditEvent) -> None:
+    """Once this transaction commits, file its newest event as a checkpoint (one per commit)."""
+    if seal.checkpoints is None:
+        return
+    pending = transaction_scoped(session)
+    if "audit_head" not in pending:
+        after_commit(session, lambda: append_checkpoint(seal, *pending["audit_head"]))
+    pending["audit_head"] = (last.seq, last.hash)
+
+
+def append_checkpoint(seal: Seal, seq: int, seal_hash: str) -> Checkpoint:
+    """Append one line with ``O_APPEND``: concurrent workers' lines never interleave."""
+    assert seal.checkpoints is not None
+    checkpoint = Checkpoint.make(seal.key, seq, seal_hash)
+    seal.checkpoints.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(seal.checkpoints, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    try:
+        os.write(fd, checkpoint.line().encode())
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    return checkpoint
+
+
+def read_checkpoints(path: Path) -> list[Checkpoint | int]:
+    """The file's checkpoints in order; a line that cannot be parsed is its line number."""
+    found: list[Checkpoint | int] = []
+    for number, line in enumerate(path.read_text(encoding="utf-8", errors="replace").splitlines(), start=1):
+        parts = line.split("\t")
+        if len(parts) == 4 and parts[0].isdigit():
+            found.append(Checkpoint(int(parts[0]), parts[1], parts[2], parts[3]))
+        elif line.strip():
+            found.append(number)
+    return found
+
+
+def head_checkpoint(session: Session) -> Checkpoint:
+    """A signed statement of the chain's current head, to be filed outside this system."""
+    seal = seal_of(session)
+    head = session.get_one(AuditChainHead, 1)
+    return Checkpoint.make(seal.key, head.seq, head.last_hash)
+
+
+# --- verification -------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -191,32 +332,86 @@ class ChainReport:
     checked: int
     bad_seq: int | None = None
     problem: str = ""
+    checkpoints: int = 0  # how many checkpoints were confirmed
 
 
 def verify_chain(session: Session) -> ChainReport:
-    """Recompute the whole chain; report the first event that is missing or altered."""
+    """Recompute the whole chain and hold it against the checkpoints.
+
+    Reports the first event that is missing or altered, a chain head that disagrees with
+    the events, or a checkpoint the chain no longer contains (cut-off or emptied tail).
+    """
+    seal = seal_of(session)
+    expected, problem = _load_checkpoints(seal)
+    if problem:
+        return ChainReport(False, 0, None, problem)
     stmt = select(AuditEvent).order_by(AuditEvent.seq).execution_options(yield_per=2000)
     with session.scalars(stmt) as events:  # closes the server-side cursor on an early return
-        return _check(session, events)
-
-
-def _check(session: Session, events: Iterable[AuditEvent]) -> ChainReport:
-    expected_seq, prev_hash, checked = 1, GENESIS_HASH, 0
-    for ev in events:
-        if ev.seq != expected_seq:
-            return ChainReport(False, checked, expected_seq, f"事件 #{expected_seq} 缺失（已被删除）")
-        if ev.prev_hash != prev_hash:
-            return ChainReport(False, checked, ev.seq, f"事件 #{ev.seq} 的前序哈希与事件 #{ev.seq - 1} 不符")
-        if event_hash(ev) != ev.hash:
-            return ChainReport(False, checked, ev.seq, f"事件 #{ev.seq} 的内容被改动（哈希不符）")
-        prev_hash, expected_seq, checked = ev.hash, expected_seq + 1, checked + 1
+        report, last_hash = _walk(seal.key, events, expected)
+    if not report.ok:
+        return report
     head = session.get(AuditChainHead, 1)
     if head is None:
-        return ChainReport(False, checked, None, "链头记录缺失")
-    if head.seq != checked or head.last_hash != prev_hash:
-        missing = checked + 1
-        return ChainReport(False, checked, missing, f"事件 #{missing} 缺失（链尾事件已被删除）")
-    return ChainReport(True, checked)
+        return ChainReport(False, report.checked, None, "链头记录缺失")
+    if head.seq != report.checked or head.last_hash != last_hash:
+        missing = report.checked + 1
+        return ChainReport(False, report.checked, missing, f"事件 #{missing} 缺失（链尾事件已被删除）")
+    if expected:
+        newest = max(expected)
+        if newest > report.checked:
+            return ChainReport(False, report.checked, report.checked + 1,
+                               f"检查点记录链中已有 {newest} 条事件，现仅剩 {report.checked} 条："
+                               f"事件 #{report.checked + 1} 起已被删除")
+    return ChainReport(True, report.checked, checkpoints=len(expected))
+
+
+def _load_checkpoints(seal: Seal) -> tuple[dict[int, str], str]:
+    """seq → seal from the checkpoint file, or a problem with the file itself."""
+    if seal.checkpoints is None or not seal.checkpoints.exists():
+        return {}, ""
+    expected: dict[int, str] = {}
+    for item in read_checkpoints(seal.checkpoints):
+        if isinstance(item, int):
+            return {}, f"检查点文件第 {item} 行无法识别（已被改动）"
+        if not item.genuine(seal.key):
+            return {}, f"检查点 #{item.seq} 的签名不符（检查点文件已被改动）"
+        expected[item.seq] = item.hash
+    return expected, ""
+
+
+def _walk(key: bytes, events: Iterable[AuditEvent], expected: Mapping[int, str]) -> tuple[ChainReport, str]:
+    """Check each event against its predecessor and its seal; also hand back the last seal."""
+    expected_seq, prev_hash, checked = 1, GENESIS_HASH, 0
+    for ev in events:
+        problem = ""
+        if ev.seq != expected_seq:
+            return ChainReport(False, checked, expected_seq, f"事件 #{expected_seq} 缺失（已被删除）"), prev_hash
+        if ev.prev_hash != prev_hash:
+            problem = f"事件 #{ev.seq} 的前序哈希与事件 #{ev.seq - 1} 不符"
+        elif not hmac.compare_digest(event_hash(ev, key), ev.hash):
+            problem = f"事件 #{ev.seq} 的内容被改动（签名不符）"
+        elif ev.seq in expected and expected[ev.seq] != ev.hash:
+            problem = f"事件 #{ev.seq} 与检查点记录的不符（链已被重写）"
+        if problem:
+            return ChainReport(False, checked, ev.seq, problem), prev_hash
+        prev_hash, expected_seq, checked = ev.hash, expected_seq + 1, checked + 1
+    return ChainReport(True, checked), prev_hash
+
+
+# --- reading ------------------------------------------------------------------------
+
+
+def history(target: Audited) -> Select[tuple[AuditEvent]]:
+    """The events about one record and the records under it, newest first."""
+    object_id = str(target.id)
+    return (
+        select(AuditEvent)
+        .where(or_(
+            (AuditEvent.object_type == target.audit_type) & (AuditEvent.object_id == object_id),
+            (AuditEvent.parent_type == target.audit_type) & (AuditEvent.parent_id == object_id),
+        ))
+        .order_by(AuditEvent.seq.desc())
+    )
 
 
 @dataclass(frozen=True)

@@ -8,24 +8,34 @@ SQLite connection needs the same tuning wherever it is opened.
 from __future__ import annotations
 
 import datetime as dt
+import enum
+import logging
 import math
-from collections.abc import Sequence
+import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Annotated, Any, Generic, TypeVar
 
 from sqlalchemy import (
     DateTime,
     Engine,
+    Enum,
+    Integer,
     MetaData,
+    Numeric,
     Select,
     String,
     TypeDecorator,
+    UniqueConstraint,
     create_engine,
     event,
     func,
     select,
 )
-from sqlalchemy.orm import DeclarativeBase, Session, mapped_column
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, declared_attr, mapped_column
+from sqlalchemy.types import TypeEngine
 
 # Names for constraints, so Alembic migrations are stable and reviewable.
 NAMING_CONVENTION = {
@@ -80,7 +90,54 @@ class UTCDateTime(TypeDecorator[dt.datetime]):
         return value.astimezone(dt.UTC)
 
 
+def round_half_up(value: Decimal | int, places: int = 1) -> Decimal:
+    """Round the way the scoring rules do (四舍五入), not Python's banker's rounding."""
+    return Decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+class DecimalScore(TypeDecorator[Decimal]):
+    """A score with one decimal place, handed back as ``Decimal`` on both databases.
+
+    PostgreSQL keeps ``NUMERIC(6,1)`` exactly. SQLite has no decimal type: it stores a
+    REAL, and every one-decimal value below a million survives that round trip, so the
+    value is re-read through ``repr`` and rounded back to one place.
+    """
+
+    impl = Numeric(6, 1)
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Any) -> TypeEngine[Any]:
+        if dialect.name == "sqlite":
+            return dialect.type_descriptor(Numeric(6, 1, asdecimal=False))
+        return dialect.type_descriptor(Numeric(6, 1))
+
+    def process_bind_param(self, value: Decimal | None, dialect: Any) -> Any:
+        if value is None:
+            return None
+        rounded = round_half_up(value)
+        return float(rounded) if dialect.name == "sqlite" else rounded
+
+    def process_result_value(self, value: Any, dialect: Any) -> Decimal | None:
+        if value is None:
+            return None
+        return round_half_up(Decimal(repr(value)) if isinstance(value, float) else Decimal(value))
+
+
+def enum_column(enum_type: type[enum.StrEnum], name: str, length: int) -> Enum:
+    """A ``StrEnum`` stored by value in a VARCHAR, with a CHECK constraint listing the values.
+
+    ``name`` names the constraint (``ck_<table>_<name>``); the values come from the enum
+    itself, so adding a state is one line in Python plus a migration, never a hand-typed
+    SQL string that drifts from the code.
+    """
+    return Enum(
+        enum_type, name=name, length=length, native_enum=False, create_constraint=True,
+        validate_strings=True, values_callable=lambda members: [member.value for member in members],
+    )
+
+
 intpk = Annotated[int, mapped_column(primary_key=True)]
+score = Annotated[Decimal, mapped_column(DecimalScore())]
 created_at = Annotated[dt.datetime, mapped_column(UTCDateTime(), default=utcnow)]
 str20 = Annotated[str, mapped_column(String(20))]
 str50 = Annotated[str, mapped_column(String(50))]
@@ -92,11 +149,33 @@ class Base(DeclarativeBase):
     """The one declarative base; its metadata is what Alembic compares against."""
 
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
-    type_annotation_map = {dt.datetime: UTCDateTime()}
+    type_annotation_map = {dt.datetime: UTCDateTime(), Decimal: DecimalScore()}
+
+
+class Versioned:
+    """Optimistic locking: every UPDATE checks and bumps ``lock_version``.
+
+    A service compares the version the user saw with ``lock_version`` and refuses a
+    stale edit with a clear message; the mapper's own check catches the race between
+    that comparison and the write (``StaleDataError``, answered as a 409).
+    """
+
+    lock_version: Mapped[int] = mapped_column(Integer, default=1)
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict[str, Any]:
+        return {"version_id_col": cls.lock_version}
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
-    """Create an engine; SQLite gets real transactions, foreign keys and a busy timeout."""
+    """Create an engine; SQLite gets real transactions, foreign keys and a busy timeout.
+
+    On SQLite every transaction begins ``IMMEDIATE`` (it takes the write lock at once,
+    waiting up to the busy timeout), because a deferred transaction that reads and then
+    writes cannot wait: SQLite fails it at once with "database is locked" when another
+    writer got in between. Read-only work asks for a deferred start with
+    ``engine.execution_options(sqlite_begin="DEFERRED")`` (see :func:`reader`).
+    """
     if url.startswith("sqlite"):
         kwargs.setdefault("connect_args", {})
         kwargs["connect_args"].setdefault("timeout", 15)
@@ -125,7 +204,88 @@ def _tune_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN")
+        mode = conn.get_execution_options().get("sqlite_begin", "IMMEDIATE")
+        conn.exec_driver_sql("BEGIN DEFERRED" if mode == "DEFERRED" else "BEGIN IMMEDIATE")
+
+
+def reader(engine: Engine) -> Engine:
+    """The same engine for read-only transactions: on SQLite they take no write lock."""
+    return engine.execution_options(sqlite_begin="DEFERRED")
+
+
+# --- what a refused write collided with ---------------------------------------------------
+
+_SQLITE_UNIQUE = re.compile(r"UNIQUE constraint failed: (.+)$")
+# Lock waits that ran out and transactions the database chose to abort: try again later.
+_CONTENTION_SQLSTATES = frozenset({"40001", "40P01", "55P03"})
+
+
+def conflict_message(exc: IntegrityError) -> str | None:
+    """The Chinese message of the unique rule ``exc`` broke, or None for any other violation.
+
+    A unique constraint or index says what it protects in ``info={"conflict": …}``;
+    PostgreSQL names the constraint, SQLite names its columns, and both are matched here.
+    """
+    orig = exc.orig
+    sqlstate = getattr(orig, "sqlstate", None)
+    name = getattr(getattr(orig, "diag", None), "constraint_name", None) if sqlstate == "23505" else None
+    columns = None
+    if match := _SQLITE_UNIQUE.search(str(orig)):
+        columns = tuple(part.strip() for part in match.group(1).split(","))
+    if name is None and columns is None:
+        return None
+    for table in Base.metadata.tables.values():
+        unique = [c for c in table.constraints if isinstance(c, UniqueConstraint)]
+        for item in [*unique, *(i for i in table.indexes if i.unique)]:
+            if "conflict" not in item.info:
+                continue
+            named = tuple(f"{table.name}.{column.name}" for column in item.columns)
+            if item.name == name or named == columns:
+                return str(item.info["conflict"])
+    return "提交的内容与已有记录重复，本次操作未生效。"
+
+
+def is_contention(exc: OperationalError) -> bool:
+    """Whether ``exc`` means "busy, try again" (a lock wait ran out) rather than a real fault."""
+    if getattr(exc.orig, "sqlstate", None) in _CONTENTION_SQLSTATES:
+        return True
+    text = str(exc.orig).lower()
+    return "database is locked" in text or "database is busy" in text
+
+
+# --- work that must happen only once the transaction has committed ----------------------
+
+_TRANSACTION = "transaction_scoped"
+log = logging.getLogger(__name__)
+
+
+def transaction_scoped(session: Session) -> dict[str, Any]:
+    """A scratch dict that lives as long as ``session``'s current transaction."""
+    return session.info.setdefault(_TRANSACTION, {})
+
+
+def after_commit(session: Session, callback: Callable[[], None]) -> None:
+    """Run ``callback`` once ``session``'s transaction commits; never if it rolls back.
+
+    Side effects that must not survive a rollback (checkpoint files, search indexing,
+    mail) are queued here rather than done in the service.
+    """
+    transaction_scoped(session).setdefault("after_commit", []).append(callback)
+
+
+@event.listens_for(Session, "after_commit")
+def _run_after_commit(session: Session) -> None:
+    for callback in session.info.get(_TRANSACTION, {}).pop("after_commit", []):
+        try:
+            callback()
+        except Exception:  # the change is committed; a failed side effect must not undo the answer
+            log.exception("after-commit callback %r failed", callback)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_transaction(session: Session, transaction: Any) -> None:
+    if transaction.parent is None:
+        session.info.pop(_TRANSACTION, None)
 
 
 T = TypeVar("T")

@@ -9,10 +9,10 @@ from __future__ import annotations
 import datetime as dt
 import enum
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.db import Base, created_at, intpk, utcnow
+from core.db import Base, Versioned, created_at, enum_column, intpk, utcnow
 from core.regions import Industry, Region
 
 
@@ -30,12 +30,12 @@ class Scale(enum.StrEnum):
 SCALE_LABELS = {Scale.LARGE: "大型", Scale.MEDIUM: "中型", Scale.SMALL: "小型", Scale.MICRO: "微型"}
 
 
-class Enterprise(Base):
+class Enterprise(Versioned, Base):
     __tablename__ = "enterprises"
     audit_type = "enterprise"
     __table_args__ = (
-        CheckConstraint("scale IN ('large','medium','small','micro')", name="scale"),
         CheckConstraint("employee_count >= 0", name="employee_count"),
+        UniqueConstraint("credit_code", info={"conflict": "该统一社会信用代码已登记（可能有人刚刚登记了同一家企业），本次操作未生效。"}),
         Index(
             "ix_enterprises_region_path",
             "region_path",
@@ -45,7 +45,7 @@ class Enterprise(Base):
 
     id: Mapped[intpk]
     name: Mapped[str] = mapped_column(String(200), index=True)
-    credit_code: Mapped[str] = mapped_column(String(18), unique=True)
+    credit_code: Mapped[str] = mapped_column(String(18))
     region_code: Mapped[str] = mapped_column(ForeignKey("regions.code"))
     region_path: Mapped[str] = mapped_column(String(60))
     industry_code: Mapped[str] = mapped_column(ForeignKey("industries.code"), index=True)
@@ -54,17 +54,13 @@ class Enterprise(Base):
     safety_contact: Mapped[str] = mapped_column(String(50), default="")
     safety_phone: Mapped[str] = mapped_column(String(30), default="")
     employee_count: Mapped[int] = mapped_column(Integer, default=0)
-    scale: Mapped[str] = mapped_column(String(10), default=Scale.SMALL)
+    scale: Mapped[Scale] = mapped_column(enum_column(Scale, "scale", 10), default=Scale.SMALL)
     major_hazard: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[created_at]
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
-    # Optimistic lock: an edit based on an older version is refused, not overwritten.
-    version: Mapped[int] = mapped_column(Integer, default=1)
 
     region: Mapped[Region] = relationship(lazy="joined")
     industry: Mapped[Industry] = relationship(lazy="joined")
-
-    __mapper_args__ = {"version_id_col": version}
 
     @property
     def scale_label(self) -> str:

@@ -49,6 +49,10 @@ class Conflict(DomainError):
     status = 409
 
 
+class StaleEdit(Conflict):
+    """Someone saved the record after the actor opened it: the edit would overwrite theirs."""
+
+
 class ValidationError(DomainError):
     """Input is wrong; ``errors`` maps a field name to a Chinese message naming it (422)."""
 

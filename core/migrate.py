@@ -18,9 +18,13 @@ def alembic_config(engine: Engine) -> Config:
     return config
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Bring the database to ``revision`` inside one transaction."""
+def upgrade(engine: Engine, revision: str = "head", audit_key: bytes | None = None) -> None:
+    """Bring the database to ``revision`` inside one transaction.
+
+    ``audit_key`` is needed only when a migration re-seals existing audit events (0003).
+    """
     config = alembic_config(engine)
+    config.attributes["audit_key"] = audit_key
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, revision)

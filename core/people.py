@@ -12,10 +12,10 @@ import enum
 import secrets
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.db import Base, created_at, intpk
+from core.db import Base, created_at, enum_column, intpk
 from core.regions import Region, RegionLevel
 
 if TYPE_CHECKING:
@@ -49,24 +49,20 @@ def new_session_token() -> str:
 
 class UserRole(Base):
     __tablename__ = "user_roles"
-    __table_args__ = (
-        CheckConstraint(
-            "role IN ('admin','bureau','expert','committee','enterprise')", name="role"
-        ),
-    )
 
     user_id: Mapped[int] = mapped_column(
         ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
     )
-    role: Mapped[str] = mapped_column(String(20), primary_key=True)
+    role: Mapped[Role] = mapped_column(enum_column(Role, "role", 20), primary_key=True)
 
 
 class User(Base):
     __tablename__ = "users"
+    __table_args__ = (UniqueConstraint("username", info={"conflict": "该用户名已被使用，本次操作未生效。"}),)
     audit_type = "user"
 
     id: Mapped[intpk]
-    username: Mapped[str] = mapped_column(String(50), unique=True)
+    username: Mapped[str] = mapped_column(String(50))
     display_name: Mapped[str] = mapped_column(String(50))
     password_hash: Mapped[str] = mapped_column(String(255))
     region_code: Mapped[str | None] = mapped_column(ForeignKey("regions.code"), index=True)
@@ -77,7 +73,8 @@ class User(Base):
     locked_until: Mapped[dt.datetime | None]
     last_login_at: Mapped[dt.datetime | None]
     password_changed_at: Mapped[dt.datetime | None]
-    # Rotated on password change: it is part of the login cookie, so old sessions die.
+    # Part of the login cookie; rotated on sign-out and password change, so every earlier
+    # cookie of the user (a copied one included) stops working at once.
     session_token: Mapped[str] = mapped_column(String(32), default=new_session_token)
     created_at: Mapped[created_at]
 

@@ -12,10 +12,10 @@ import enum
 from collections.abc import Iterator
 from pathlib import Path
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, select
+from sqlalchemy import ForeignKey, Index, Integer, String, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from core.db import Base
+from core.db import Base, enum_column
 
 DATA_DIR = Path(__file__).parent / "data"
 
@@ -34,7 +34,6 @@ class RegionLevel(enum.StrEnum):
 class Region(Base):
     __tablename__ = "regions"
     __table_args__ = (
-        CheckConstraint("level IN ('province','city','county','township')", name="level"),
         Index(
             "ix_regions_path",
             "path",
@@ -44,7 +43,7 @@ class Region(Base):
 
     code: Mapped[str] = mapped_column(String(12), primary_key=True)
     name: Mapped[str] = mapped_column(String(50))
-    level: Mapped[str] = mapped_column(String(10))
+    level: Mapped[RegionLevel] = mapped_column(enum_column(RegionLevel, "level", 10))
     parent_code: Mapped[str | None] = mapped_column(
         String(12), ForeignKey("regions.code"), index=True
     )

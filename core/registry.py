@@ -16,11 +16,12 @@ from sqlalchemy.orm import Session
 from core import audit
 from core.creditcode import normalise, problem
 from core.enterprises import Enterprise, Scale
-from core.errors import Conflict, PermissionDenied, ValidationError
+from core.errors import PermissionDenied, StaleEdit, ValidationError
 from core.people import User
 from core.permissions import can_edit_enterprise, can_register_enterprise
 from core.regions import Industry, Region, RegionLevel
 from core.scope import covers, one_or_404, visible_enterprises
+from core.text import Text, clean_all, filter_text
 
 FIELD_LABELS = {
     "name": "企业名称",
@@ -38,11 +39,12 @@ FIELD_LABELS = {
 REQUIRED = ("name", "credit_code", "region_code", "industry_code")
 ENTERPRISE_LEVELS = (RegionLevel.COUNTY.value, RegionLevel.TOWNSHIP.value)
 PHONE = re.compile(r"^[0-9+\-() ]{7,20}$")
-MAX_LENGTHS = {
-    "name": 200,
-    "address": 200,
-    "legal_representative": 50,
-    "safety_contact": 50,
+TEXT_RULES = {
+    "name": Text(FIELD_LABELS["name"], 200, required=True),
+    "address": Text(FIELD_LABELS["address"], 200),
+    "legal_representative": Text(FIELD_LABELS["legal_representative"], 50),
+    "safety_contact": Text(FIELD_LABELS["safety_contact"], 50),
+    "safety_phone": Text(FIELD_LABELS["safety_phone"], 30),
 }
 
 
@@ -78,15 +80,13 @@ def check_input(
     ``regions`` and ``industries`` are passed in so that an import of thousands of rows
     looks them up once, not per row.
     """
-    errors: dict[str, str] = {}
-    data.name = data.name.strip()
-    data.credit_code = normalise(data.credit_code)
+    cleaned, errors = clean_all(vars(data), TEXT_RULES)
+    for name, value in cleaned.items():
+        setattr(data, name, value)
+    data.credit_code = normalise(filter_text(data.credit_code, 40))
     for name in REQUIRED:
-        if not str(getattr(data, name)).strip():
+        if name not in errors and not str(getattr(data, name)).strip():
             errors[name] = f"请填写{FIELD_LABELS[name]}"
-    for name, limit in MAX_LENGTHS.items():
-        if len(getattr(data, name)) > limit:
-            errors[name] = f"{FIELD_LABELS[name]}不能超过 {limit} 个字"
     if "credit_code" not in errors and (why := problem(data.credit_code)):
         errors["credit_code"] = why
     if "region_code" not in errors:
@@ -123,6 +123,7 @@ def _duplicate_message(session: Session, actor: User, existing: Enterprise) -> s
 
 
 def _validate(session: Session, actor: User, data: EnterpriseInput, own_id: int | None) -> None:
+    data.region_code, data.industry_code = filter_text(data.region_code, 12), filter_text(data.industry_code, 10)
     region = session.get(Region, data.region_code) if data.region_code else None
     industry = session.get(Industry, data.industry_code) if data.industry_code else None
     errors = check_input(actor, data, {region.code: region} if region else {},
@@ -164,8 +165,8 @@ def update_enterprise(
     """Save an edit, refusing it if someone else saved the record after it was opened."""
     if not can_edit_enterprise(actor, enterprise):
         raise PermissionDenied()
-    if enterprise.version != expected_version:
-        raise Conflict("该企业信息已被他人修改。为避免覆盖他人的修改，本次保存未生效，请重新打开后再编辑。")
+    if enterprise.lock_version != expected_version:
+        raise StaleEdit("该企业信息已被他人修改。为避免覆盖他人的修改，本次保存未生效。")
     _validate(session, actor, data, own_id=enterprise.id)
     before = asdict(EnterpriseInput.of(enterprise))
     changed = audit.changes(before, asdict(data))
@@ -196,12 +197,12 @@ class EnterpriseFilter:
 def enterprises_query(session: Session, actor: User, flt: EnterpriseFilter) -> Select[Any]:
     """The actor's enterprises narrowed by ``flt``: the list page and its export share it."""
     stmt = select(Enterprise).where(visible_enterprises(actor))
-    if flt.region_code and (region := session.get(Region, flt.region_code)) is not None:
+    if flt.region_code and (region := session.get(Region, filter_text(flt.region_code, 12))) is not None:
         stmt = stmt.where(Enterprise.region_path.like(f"{region.path}%"))
     if flt.industry_code:
-        stmt = stmt.where(Enterprise.industry_code == flt.industry_code)
-    if flt.name.strip():
-        stmt = stmt.where(Enterprise.name.contains(flt.name.strip(), autoescape=True))
+        stmt = stmt.where(Enterprise.industry_code == filter_text(flt.industry_code, 10))
+    if name := filter_text(flt.name):
+        stmt = stmt.where(Enterprise.name.contains(name, autoescape=True))
     if flt.major_hazard:
         stmt = stmt.where(Enterprise.major_hazard.is_(True))
     return stmt.order_by(Enterprise.region_path, Enterprise.name, Enterprise.id)

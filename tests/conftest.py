@@ -21,11 +21,15 @@ from sqlalchemy.orm import Session
 
 from app import create_app
 from core import migrate
+from core.attachments import FileStore
+from core.audit import Seal, use_seal
 from core.db import make_engine
 from core.people import User
 from tests import factories
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
+AUDIT_KEY = "test-audit-key-of-at-least-32-bytes!"
+TEST_SEAL = Seal(AUDIT_KEY.encode())
 
 
 def reset_postgres(url: str) -> None:
@@ -49,7 +53,7 @@ def engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
     if make_url(url).get_backend_name() == "postgresql":
         reset_postgres(url)
     engine = make_engine(url)
-    migrate.upgrade(engine)
+    migrate.upgrade(engine, audit_key=TEST_SEAL.key)
     yield engine
     engine.dispose()
 
@@ -63,7 +67,8 @@ def connection(engine: Engine) -> Iterator[Connection]:
 
 
 def _session_on(connection: Connection) -> Session:
-    return Session(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False)
+    session = Session(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False)
+    return use_seal(session, TEST_SEAL)
 
 
 @pytest.fixture
@@ -78,6 +83,9 @@ def app(connection: Connection, engine: Engine, tmp_path: Path) -> Flask:
     return create_app({
         "TESTING": True,
         "SECRET_KEY": "test-secret",
+        "AUDIT_KEY": AUDIT_KEY,
+        "AUDIT_CHECKPOINTS": "",
+        "RATELIMIT_ENABLED": False,
         "DATABASE_URL": engine.url.render_as_string(hide_password=False),
         "SESSION_FACTORY": lambda: _session_on(connection),
         "UPLOAD_DIR": str(tmp_path / "uploads"),
@@ -101,5 +109,10 @@ def login(app: Flask, client: FlaskClient):
 
 
 @pytest.fixture
-def world(session: Session) -> factories.World:
-    return factories.build_world(session)
+def store(tmp_path: Path) -> FileStore:
+    return FileStore(tmp_path / "uploads")
+
+
+@pytest.fixture
+def world(session: Session, store: FileStore) -> factories.World:
+    return factories.build_world(session, store)

@@ -21,6 +21,8 @@ from benchmarks import campaigns, services
 from benchmarks.models import Campaign, Nomination, NominationState
 from benchmarks.workflow import Action
 from core.accounts import hash_password
+from core.attachments import FileStore
+from core.workflow import transition
 from core.db import china_today
 from core.enterprises import Enterprise
 from core.people import Role, User, UserRole
@@ -97,6 +99,7 @@ class World:
     ent_zc: Enterprise  # 周村区, 化工
     ent_jn: Enterprise  # 济南市历城区, 化工
     campaign: Campaign
+    store: FileStore
 
     def nomination(self, session: Session, state: NominationState = NominationState.DRAFT,
                    enterprise: Enterprise | None = None) -> Nomination:
@@ -110,6 +113,7 @@ class World:
         city = self.zibo if "/370300/" in enterprise.region_path else self.jinan
         nominator = county or city
         n = services.nominate(session, nominator, self.campaign, enterprise.id, FULL_REASONS)
+        services.add_attachment(session, nominator, self.store, n, "证明材料.pdf", PDF)
         s = NominationState
         to_province = ([(county, Action.SUBMIT, ""), (city, Action.ENDORSE, "同意推荐")] if county
                        else [(city, Action.ENDORSE, "市级直接推荐")])
@@ -123,12 +127,20 @@ class World:
             s.WITHDRAWN: [(nominator, Action.WITHDRAW, "暂缓推荐")],
         }
         for actor, action, reason in steps[state]:
-            services.act(session, actor, n, action, reason)
+            step(session, actor, n, action, reason)
         assert n.state == state, f"{enterprise.name} cannot reach {state} this way"
         return n
 
 
-def build_world(session: Session) -> World:
+def step(session: Session, actor: User, record: object, action: object, reason: str = "") -> object:
+    """Take a workflow step as a person whose page shows the record as it is now."""
+    return transition(session, actor, record, action, record.lock_version, reason=reason)  # type: ignore[attr-defined]
+
+
+PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
+
+
+def build_world(session: Session, store: FileStore) -> World:
     sheng = make_user(session, "t_sheng", Role.BUREAU, region="370000")
     ent_zd = make_enterprise(session, "370303", name="张店甲化工有限公司")
     return World(
@@ -146,6 +158,7 @@ def build_world(session: Session) -> World:
         ent_zc=make_enterprise(session, "370306", name="周村丙化工有限公司"),
         ent_jn=make_enterprise(session, "370112", name="历城丁化工有限公司"),
         campaign=make_campaign(session, sheng),
+        store=store,
     )
 
 

@@ -1,22 +1,22 @@
-"""统一社会信用代码 check digit (GB 32100-2015)."""
+"""统一社会信用代码 check digit (GB 32100-2015), checked by python-stdnum, explained in Chinese."""
 
 from __future__ import annotations
 
 import pytest
 
-from core.creditcode import check_digit, normalise, problem
+from core.creditcode import make_code, normalise, problem
 
 
-@pytest.mark.parametrize("code", ["91350100M000100Y43", "91110108551385082Q", "91370303MA3C00009J"[:17]
-                                  + check_digit("91370303MA3C00009J"[:17])])
+@pytest.mark.parametrize("code", ["91350100M000100Y43", "91110108551385082Q", make_code("91370303MA3C00009")])
 def test_real_and_well_formed_codes_pass(code: str) -> None:
     assert problem(code) is None
 
 
-def test_a_wrong_check_digit_says_which_character_was_expected() -> None:
+def test_a_wrong_check_digit_is_called_wrong_without_naming_the_expected_character() -> None:
     message = problem("91350100M000100Y44")
     assert message is not None
-    assert "校验位错误" in message and "应为“3”" in message and "实际为“4”" in message
+    assert "校验位错误" in message
+    assert "3" not in message.replace("91350100M000100Y44", "")  # the right character is never suggested
 
 
 def test_a_short_code_says_how_long_it_is() -> None:
@@ -31,7 +31,7 @@ def test_letters_the_standard_excludes_are_named(bad: str) -> None:
 
 def test_the_registration_area_must_be_digits() -> None:
     message = problem("9135A100M000100Y43")
-    assert message is not None and "第 3–8 位" in message
+    assert message is not None and "前 8 位应为数字" in message
 
 
 def test_pasted_codes_are_normalised() -> None:

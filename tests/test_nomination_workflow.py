@@ -1,18 +1,25 @@
-"""Every transition of the nomination workflow, allowed and refused, through the services.
+"""Every transition of the nomination workflow, allowed and refused, through the engine.
 
-The expectations below are written out by hand from the notice's procedure, not read
-from ``benchmarks.workflow``, so a wrong table fails here.
+The expectations below — who may take each step, and who hears of it — are written out
+by hand from the notice's procedure, not read from ``benchmarks.workflow``, so a wrong
+table fails here. Every allowed step must leave its audit event and its notifications;
+every refused one must leave neither.
 """
 
 from __future__ import annotations
 
+import json
+
 import pytest
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from benchmarks import services
 from benchmarks.models import NominationState as S
 from benchmarks.workflow import Action as A
+from core.audit import AuditEvent
 from core.errors import InvalidTransition, PermissionDenied
+from core.notifications import Notification
+from core.workflow import transition
 from tests.factories import World
 
 # (state, action, who) that the procedure allows, for a county's nomination…
@@ -36,6 +43,28 @@ CITY_NOMINATION = {
     (S.DRAFT, A.WITHDRAW, "city"),
     (S.ENDORSED, A.WITHDRAW, "city"),
 }
+# Who hears of each allowed step (the one who takes it never notifies themselves).
+COUNTY_NOTICES = {
+    (S.DRAFT, A.SUBMIT): {"city", "enterprise"},
+    (S.RETURNED, A.SUBMIT): {"city"},  # a resubmission is not news to the enterprise
+    (S.SUBMITTED, A.ENDORSE): {"province", "county", "enterprise"},
+    (S.SUBMITTED, A.RETURN): {"county"},
+    (S.ENDORSED, A.SELECT): {"county", "city", "enterprise"},
+    (S.ENDORSED, A.REJECT): {"county", "city", "enterprise"},
+    (S.DRAFT, A.WITHDRAW): set(),
+    (S.SUBMITTED, A.WITHDRAW): {"city"},
+    (S.RETURNED, A.WITHDRAW): set(),
+    (S.ENDORSED, A.WITHDRAW): {"province", "city"},
+}
+CITY_NOTICES = {  # 历城丁化工 has no enterprise account in the test world
+    (S.DRAFT, A.ENDORSE): {"province"},
+    (S.ENDORSED, A.SELECT): {"city"},
+    (S.ENDORSED, A.REJECT): {"city"},
+    (S.DRAFT, A.WITHDRAW): set(),
+    (S.ENDORSED, A.WITHDRAW): {"province"},
+}
+# Steps that ask the readers to act (a task, done when the nomination moves on).
+TASKS = {A.SUBMIT, A.RETURN, (S.DRAFT, A.ENDORSE), (S.SUBMITTED, A.ENDORSE)}
 ACTORS = ("county", "other_county", "city", "other_city", "province", "admin", "expert", "enterprise")
 FINAL = {S.SELECTED, S.REJECTED, S.WITHDRAWN}
 COUNTY_STATES = list(S)
@@ -54,26 +83,56 @@ def _actor(world: World, who: str, city_nomination: bool):
     return cast[who]
 
 
+def _newest(session: Session, model: type) -> int:
+    return session.scalar(select(func.max(model.id))) or 0
+
+
 def _check(session: Session, world: World, state: S, action: A, who: str, allowed: set) -> None:
     city_nomination = allowed is CITY_NOMINATION
     enterprise = world.ent_jn if city_nomination else world.ent_zd
     nomination = world.nomination(session, state, enterprise)
     actor = _actor(world, who, city_nomination)
-    reason = "理由"
+    last_event, last_note = _newest(session, AuditEvent), _newest(session, Notification)
     if (state, action, who) in allowed:
-        services.act(session, actor, nomination, action, reason)
+        transition(session, actor, nomination, action, nomination.lock_version, reason="理由")
         assert nomination.state != state
-    elif any((state, action) == (s, a) for s, a, _ in allowed):
-        with pytest.raises(PermissionDenied):
-            services.act(session, actor, nomination, action, reason)
-        assert nomination.state == state
+        _assert_recorded(session, world, nomination, actor, state, action, last_event, city_nomination)
+        _assert_notified(session, world, state, action, last_note, city_nomination)
+        return
+    if any((state, action) == (s, a) for s, a, _ in allowed):
+        expected: type[Exception] | tuple[type[Exception], ...] = PermissionDenied
     else:
         # No one may take this step from this state; from a final state it is a wrong
         # transition whoever asks.
         expected = InvalidTransition if state in FINAL else (InvalidTransition, PermissionDenied)
-        with pytest.raises(expected):
-            services.act(session, actor, nomination, action, reason)
-        assert nomination.state == state
+    with pytest.raises(expected):
+        transition(session, actor, nomination, action, nomination.lock_version, reason="理由")
+    assert nomination.state == state
+    assert _newest(session, AuditEvent) == last_event, "a refused step left an audit event"
+    assert _newest(session, Notification) == last_note, "a refused step sent a notification"
+
+
+def _assert_recorded(session: Session, world: World, nomination: object, actor: object, state: S, action: A,
+                     last_event: int, city_nomination: bool) -> None:
+    events = list(session.scalars(select(AuditEvent).where(AuditEvent.id > last_event)))
+    assert [e.action for e in events] == [f"nomination.{action.value}"]
+    event = events[0]
+    assert event.object_type == "nomination" and event.object_id == str(nomination.id)  # type: ignore[attr-defined]
+    assert event.actor_id == actor.id  # type: ignore[attr-defined]
+    assert json.loads(event.data) == {"from": state.value, "to": nomination.state.value}  # type: ignore[attr-defined]
+    assert event.reason == "理由"
+
+
+def _assert_notified(session: Session, world: World, state: S, action: A, last_note: int,
+                     city_nomination: bool) -> None:
+    expected = (CITY_NOTICES if city_nomination else COUNTY_NOTICES)[(state, action)]
+    notes = list(session.scalars(select(Notification).where(Notification.id > last_note)))
+    recipients = {n.user_id for n in notes}
+    assert recipients == {_actor(world, who, city_nomination).id for who in expected}
+    assert all(n.object_type == "nomination" for n in notes)
+    is_task = action in TASKS or (state, action) in TASKS
+    bureau_notes = [n for n in notes if n.user_id != world.ent_user.id]
+    assert any(n.task for n in bureau_notes) == (is_task and bool(bureau_notes))
 
 
 @pytest.mark.parametrize("state", COUNTY_STATES, ids=str)
@@ -105,5 +164,5 @@ def test_each_step_lands_in_the_state_the_procedure_names(
     nomination = world.nomination(session, state)
     who = {A.SUBMIT: world.zhangdian, A.WITHDRAW: world.zhangdian, A.ENDORSE: world.zibo,
            A.RETURN: world.zibo, A.SELECT: world.sheng, A.REJECT: world.sheng}[action]
-    services.act(session, who, nomination, action, "理由")
+    transition(session, who, nomination, action, nomination.lock_version, reason="理由")
     assert nomination.state == to

@@ -7,6 +7,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from app.forms import Form, MultiCheckboxField, options
 from core.accounts import UserInput
+from core.audit import ACTION_LABELS, OBJECT_LABELS
 from core.people import ROLE_LABELS, Role
 
 
@@ -40,10 +41,13 @@ class AuditFilterForm(Form):
         csrf = False
 
     q = StringField("摘要包含", validators=[Optional()])
-    action = StringField("操作类型", validators=[Optional()])
-    object_type = SelectField("对象", validators=[Optional()], choices=options([
-        ("", "全部"), ("enterprise", "企业"), ("nomination", "推荐"), ("campaign", "遴选批次"),
-        ("user", "用户")]))
+    action = SelectField("操作", validators=[Optional()], validate_choice=False)
+    object_type = SelectField("对象", validators=[Optional()], validate_choice=False)
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.action.choices = options([("", "全部"), *sorted(ACTION_LABELS.items())])
+        self.object_type.choices = options([("", "全部"), *OBJECT_LABELS.items()])
     actor = StringField("操作人", validators=[Optional()])
     date_from = DateField("起始日期", validators=[Optional()])
     date_to = DateField("截止日期", validators=[Optional()])

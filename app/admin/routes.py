@@ -9,15 +9,19 @@ from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
 from app.admin.forms import AuditFilterForm, ResetPasswordForm, UserForm
+from app.admin.lists import AUDIT, audit_row, USERS, user_row, audit_table, user_table
 from app.auth.guards import actor, roles_required
 from app.database import db
+from app.downloads import xlsx_response
 from app.enterprises.options import county_choices
-from app.forms import ActionForm, form_status, options, show_errors
+from app.forms import ActionForm, form_status, options
+from app.listing import export_rows, list_page
 from core import accounts, audit
 from core.db import CHINA_TZ, paginate, utcnow
-from core.errors import Conflict, NotFound, ValidationError
+from core.errors import NotFound
 from core.people import ROLE_LABELS, Role, User
 from core.regions import Region, regions_under
+from core.text import bounded_date, bounded_int, filter_text
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -39,8 +43,15 @@ def _region_choices() -> list[SelectChoice]:
 @roles_required(Role.ADMIN)
 def users() -> str:
     stmt = accounts.users_query(request.args.get("q", ""), request.args.get("role", ""))
-    page = paginate(db(), stmt, request.args.get("page", 1, type=int), 50)
-    return render_template("admin/users.html", page=page, roles=ROLE_LABELS, now=utcnow())
+    listed = list_page(db(), stmt, USERS, request.args)
+    return render_template("admin/users.html", listed=listed, roles=ROLE_LABELS, now=utcnow())
+
+
+@bp.route("/users/export.xlsx")
+@roles_required(Role.ADMIN)
+def export_users() -> Response:
+    stmt = accounts.users_query(request.args.get("q", ""), request.args.get("role", ""))
+    return xlsx_response(user_table(export_rows(db(), stmt, USERS, request.args, user_row)), "用户")
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
@@ -49,13 +60,9 @@ def new_user() -> str | Response | tuple[str, int]:
     form = UserForm()
     form.region_code.choices = _region_choices()
     if form.validate_on_submit():
-        try:
-            user = accounts.create_user(db(), actor(), form.to_input(), form.password.data or "")
-        except ValidationError as exc:
-            show_errors(form, exc)
-        else:
-            flash(f"已创建用户 {user.username}。", "success")
-            return redirect(url_for("admin.users"))
+        user = accounts.create_user(db(), actor(), form.to_input(), form.password.data or "")
+        flash(f"已创建用户 {user.username}。", "success")
+        return redirect(url_for("admin.users"))
     return render_template("admin/user_form.html", form=form, user=None), form_status(form)
 
 
@@ -69,19 +76,13 @@ def edit_user(user_id: int) -> str | Response | tuple[str, int]:
         form.roles.data = sorted(user.roles)
         form.enterprise_code.data = user.enterprise.credit_code if user.enterprise else ""
     if form.validate_on_submit():
-        try:
-            accounts.update_user(db(), actor(), user, form.to_input())
-        except (ValidationError, Conflict) as exc:
-            if isinstance(exc, ValidationError):
-                show_errors(form, exc)
-            else:
-                form.form_errors.append(exc.message)
-        else:
-            flash(f"已保存用户 {user.username}。", "success")
-            return redirect(url_for("admin.users"))
+        accounts.update_user(db(), actor(), user, form.to_input())
+        flash(f"已保存用户 {user.username}。", "success")
+        return redirect(url_for("admin.users"))
+    events = paginate(db(), audit.history(user), bounded_int(request.args.get("history"), hi=100_000) or 1, 20)
     return render_template(
         "admin/user_form.html", form=form, user=user, reset_form=ResetPasswordForm(),
-        action_form=ActionForm(), events=audit.history(db(), user), now=utcnow(),
+        action_form=ActionForm(), events=events, now=utcnow(),
     ), form_status(form)
 
 
@@ -92,7 +93,7 @@ def unlock_user(user_id: int) -> Response:
     if ActionForm().validate_on_submit():
         accounts.unlock_user(db(), actor(), user)
         flash(f"已解锁用户 {user.username}。", "success")
-    return redirect(url_for("admin.edit_user", user_id=user.id))
+    return redirect(url_for("admin.edit_user", user_id=user.id), code=303)
 
 
 @bp.route("/users/<int:user_id>/password", methods=["POST"])
@@ -101,35 +102,42 @@ def reset_password(user_id: int) -> Response:
     user = _user(user_id)
     form = ResetPasswordForm()
     if form.validate_on_submit():
-        try:
-            accounts.reset_password(db(), actor(), user, form.password.data or "")
-        except ValidationError as exc:
-            db().rollback()
-            flash(exc.message, "danger")
-        else:
-            flash(f"已重置用户 {user.username} 的密码，其原有登录已失效。", "success")
-    return redirect(url_for("admin.edit_user", user_id=user.id))
+        accounts.reset_password(db(), actor(), user, form.password.data or "")
+        flash(f"已重置用户 {user.username} 的密码，其原有登录已失效。", "success")
+    return redirect(url_for("admin.edit_user", user_id=user.id), code=303)
 
 
 def _day_start(day: dt.date | None, offset: int = 0) -> dt.datetime | None:
-    """A Beijing calendar day's start, in UTC (the trail stores UTC)."""
+    """A Beijing calendar day's start, in UTC (the trail stores UTC); odd years are ignored."""
+    day = bounded_date(day)
     if day is None:
         return None
     return dt.datetime.combine(day + dt.timedelta(days=offset), dt.time(), CHINA_TZ).astimezone(dt.UTC)
 
 
+def _audit_filter() -> tuple[AuditFilterForm, audit.AuditFilter]:
+    form = AuditFilterForm(request.args)
+    form.validate()
+    return form, audit.AuditFilter(
+        text=filter_text(form.q.data), action=filter_text(form.action.data, 50),
+        object_type=filter_text(form.object_type.data, 30), actor=filter_text(form.actor.data),
+        since=_day_start(form.date_from.data), until=_day_start(form.date_to.data, offset=1),
+    )
+
+
 @bp.route("/audit")
 @roles_required(Role.ADMIN)
 def audit_log() -> str:
-    form = AuditFilterForm(request.args)
-    form.validate()
-    flt = audit.AuditFilter(
-        text=form.q.data or "", action=form.action.data or "", object_type=form.object_type.data or "",
-        actor=form.actor.data or "", since=_day_start(form.date_from.data),
-        until=_day_start(form.date_to.data, offset=1),
-    )
-    page = paginate(db(), audit.browse(flt), request.args.get("page", 1, type=int), 50)
-    return render_template("admin/audit.html", form=form, page=page, verify_form=ActionForm())
+    form, flt = _audit_filter()
+    listed = list_page(db(), audit.browse(flt), AUDIT, request.args)
+    return render_template("admin/audit.html", form=form, listed=listed, verify_form=ActionForm())
+
+
+@bp.route("/audit/export.xlsx")
+@roles_required(Role.ADMIN)
+def export_audit() -> Response:
+    _form, flt = _audit_filter()
+    return xlsx_response(audit_table(export_rows(db(), audit.browse(flt), AUDIT, request.args, audit_row)), "审计日志")
 
 
 @bp.route("/audit/verify", methods=["POST"])
@@ -138,7 +146,8 @@ def verify_audit() -> Response:
     if ActionForm().validate_on_submit():
         report = audit.verify_chain(db())
         if report.ok:
-            flash(f"审计链校验通过：共 {report.checked} 条事件，未发现篡改或删除。", "success")
+            flash(f"审计链校验通过：共 {report.checked} 条事件，{report.checkpoints} 个检查点均在链中，"
+                  "未发现篡改或删除。", "success")
         else:
             flash(f"审计链校验未通过：{report.problem}。", "danger")
-    return redirect(url_for("admin.audit_log"))
+    return redirect(url_for("admin.audit_log"), code=303)

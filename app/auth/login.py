@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hmac
+
 from flask import Flask
 from flask_login import LoginManager
 
@@ -17,12 +19,12 @@ login_manager.session_protection = "strong"
 
 @login_manager.user_loader
 def _load_user(user_id: str) -> User | None:
-    """A user from ``"<id>:<token>"``; a stale token (password changed) loads no one."""
+    """A user from ``"<id>:<token>"``; a stale token (signed out, password changed) loads no one."""
     raw_id, _, token = user_id.partition(":")
-    if not raw_id.isdigit():
+    if not raw_id.isdigit() or len(raw_id) > 10:
         return None
     user = db().get(User, int(raw_id))
-    if user is None or not user.is_active or user.session_token != token:
+    if user is None or not user.is_active or not hmac.compare_digest(user.session_token, token):
         return None
     return user
 

@@ -2,55 +2,59 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_limiter.util import get_remote_address
 from flask_login import login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
 from app.auth.forms import LoginForm, PasswordForm
 from app.auth.guards import actor
-from app.database import db
-from app.forms import show_errors
+from app.database import db, short_transaction
+from app.forms import form_status
+from app.security import limiter, safe_path
 from core import accounts
-from core.errors import ValidationError
+from core.text import filter_text
 
 bp = Blueprint("auth", __name__)
+REFUSED = 401  # a refused sign-in; only these count against the per-client limits
 
 
-def _safe_next(target: str | None) -> str:
-    """Only follow a ``next`` that stays on this site."""
-    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
-        return target
-    return url_for("home.index")
+def _client_and_account() -> str:
+    """One client guessing at one account: throttled long before the account would lock."""
+    return f"{get_remote_address()}|{filter_text(request.form.get('username'), 50).lower()}"
+
+
+def _refused(response: Response) -> bool:
+    return response.status_code == REFUSED
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit("5 per 15 minutes", key_func=_client_and_account, methods=["POST"], deduct_when=_refused)
+@limiter.limit("30 per minute", methods=["POST"])
 def login() -> str | Response | tuple[str, int]:
     form = LoginForm()
     if form.validate_on_submit():
         try:
-            user = accounts.authenticate(db(), form.username.data or "", form.password.data or "")
+            user = accounts.authenticate(short_transaction, form.username.data or "", form.password.data or "")
         except accounts.LoginRefused as refused:
-            # 200, not 4xx: the failure count and any lock must be committed.
             form.password.errors = [refused.message]
-            return render_template("auth/login.html", form=form)
+            return render_template("auth/login.html", form=form), REFUSED
         session.clear()  # a fresh session id on every sign-in
         login_user(user)
         session.permanent = True
         flash(f"欢迎，{user.display_name}。", "success")
-        return redirect(_safe_next(request.args.get("next")))
-    return render_template("auth/login.html", form=form), 422 if form.errors else 200
+        return redirect(safe_path(request.args.get("next")) or url_for("home.index"))
+    return render_template("auth/login.html", form=form), form_status(form)
 
 
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout() -> Response:
-    accounts.record_logout(db(), actor())
+    accounts.sign_out(db(), actor())
     logout_user()
     session.clear()
     flash("您已安全退出。", "info")
-    return redirect(url_for("auth.login"))
+    return redirect(url_for("auth.login"), code=303)
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
@@ -58,13 +62,8 @@ def logout() -> Response:
 def change_password() -> str | Response | tuple[str, int]:
     form = PasswordForm()
     if form.validate_on_submit():
-        try:
-            accounts.change_password(db(), actor(), form.current_password.data or "",
-                                     form.new_password.data or "")
-        except ValidationError as exc:
-            show_errors(form, exc)
-            return render_template("auth/password.html", form=form), 422
+        accounts.change_password(db(), actor(), form.current_password.data or "", form.new_password.data or "")
         login_user(actor())  # the token changed: keep this session, end the others
         flash("密码已修改。其他设备上的登录已失效。", "success")
         return redirect(url_for("home.index"))
-    return render_template("auth/password.html", form=form), 422 if form.errors else 200
+    return render_template("auth/password.html", form=form), form_status(form)

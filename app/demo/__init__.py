@@ -26,6 +26,7 @@ from core.db import china_today
 from core.enterprises import Enterprise, Scale
 from core.people import Role, User
 from core.regions import Region
+from core.workflow import transition
 from core.registry import EnterpriseInput, register_enterprise
 
 DEMO_PASSWORD = "demo12345"
@@ -179,7 +180,7 @@ def _campaign(session: Session, people: dict[str, User], enterprises: list[Enter
         benchmarks.add_attachment(session, people[who], store, nomination,
                                   "风险分级管控体系运行情况报告.pdf", _pdf("Risk control report"))
         for actor, action, reason in steps:
-            benchmarks.act(session, people[actor], nomination, action, reason)
+            transition(session, people[actor], nomination, action, nomination.lock_version, reason=reason)
         return nomination
 
     opinion = rng.choice(data.CITY_OPINIONS)

@@ -29,7 +29,7 @@ class EnterpriseForm(Form):
     scale = SelectField(L["scale"], choices=options((k.value, v) for k, v in SCALE_LABELS.items()),
                         default="small")
     major_hazard = BooleanField(L["major_hazard"])
-    version = HiddenField()
+    lock_version = HiddenField()
 
     def to_input(self) -> EnterpriseInput:
         return EnterpriseInput(

@@ -12,14 +12,17 @@ from app.downloads import xlsx_response
 from app.enterprises.forms import EnterpriseForm, ImportForm
 from app.enterprises.options import fill_choices, region_filter_choices
 from app.forms import form_status, show_errors
+from app.listing import EXPORT_LIMIT, Column, Listing, list_page
 from benchmarks.queries import open_campaigns, selected_benchmarks
 from core import audit, registry
 from core.db import paginate
 from core.enterprise_import import ImportRejected, import_enterprises
+from core.enterprises import Enterprise
 from core.errors import NotFound, ValidationError
 from core.people import Role
 from core.regions import Region, RegionLevel, list_industries, regions_under
 from core.scope import covers
+from core.text import bounded_int
 from exports.enterprise_register import (
     UnreadableFile,
     read_import_rows,
@@ -29,6 +32,19 @@ from exports.enterprise_register import (
 
 bp = Blueprint("enterprises", __name__, url_prefix="/enterprises")
 REGISTRY_ROLES = (Role.ADMIN, Role.BUREAU)
+ENTERPRISES = Listing(
+    columns=(
+        Column("name", "企业名称", Enterprise.name),
+        Column("credit_code", "统一社会信用代码", Enterprise.credit_code),
+        Column("region", "所在地区", Enterprise.region_path),
+        Column("industry", "行业", Enterprise.industry_code),
+        Column("scale", "规模", Enterprise.scale),
+        Column("employees", "从业人数", Enterprise.employee_count, numeric=True),
+        Column("hazard", "重大危险源", Enterprise.major_hazard),
+    ),
+    default="region",
+    tiebreak=Enterprise.id,
+)
 
 
 def _filter() -> registry.EnterpriseFilter:
@@ -44,10 +60,9 @@ def _filter() -> registry.EnterpriseFilter:
 @roles_required(*REGISTRY_ROLES)
 def index() -> str:
     flt = _filter()
-    stmt = registry.enterprises_query(db(), actor(), flt)
-    page = paginate(db(), stmt, request.args.get("page", 1, type=int), 50)
+    listed = list_page(db(), registry.enterprises_query(db(), actor(), flt), ENTERPRISES, request.args)
     return render_template(
-        "enterprises/index.html", page=page, flt=flt,
+        "enterprises/index.html", listed=listed, flt=flt,
         regions=region_filter_choices(db(), actor()), industries=list_industries(db()),
     )
 
@@ -55,9 +70,10 @@ def index() -> str:
 @bp.route("/export.xlsx")
 @roles_required(*REGISTRY_ROLES)
 def export() -> Response:
-    """Exactly what the list shows under the same filters, every page of it."""
-    enterprises = db().scalars(registry.enterprises_query(db(), actor(), _filter())).all()
-    return xlsx_response(render_enterprise_list(enterprises), "企业名录")
+    """Exactly what the list shows under the same filters and order, every page of it."""
+    stmt = registry.enterprises_query(db(), actor(), _filter())
+    ordered = ENTERPRISES.ordered(stmt, ENTERPRISES.order(request.args)).limit(EXPORT_LIMIT)
+    return xlsx_response(render_enterprise_list(db().scalars(ordered)), "企业名录")
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -66,13 +82,9 @@ def new() -> str | Response | tuple[str, int]:
     form = EnterpriseForm()
     fill_choices(form, db(), actor())
     if form.validate_on_submit():
-        try:
-            enterprise = registry.register_enterprise(db(), actor(), form.to_input())
-        except ValidationError as exc:
-            show_errors(form, exc)
-        else:
-            flash(f"已登记企业“{enterprise.name}”。", "success")
-            return redirect(url_for("enterprises.show", enterprise_id=enterprise.id))
+        enterprise = registry.register_enterprise(db(), actor(), form.to_input())
+        flash(f"已登记企业“{enterprise.name}”。", "success")
+        return redirect(url_for("enterprises.show", enterprise_id=enterprise.id))
     return render_template("enterprises/form.html", form=form, enterprise=None), form_status(form)
 
 
@@ -82,7 +94,7 @@ def show(enterprise_id: int) -> str:
     enterprise = registry.get_enterprise(db(), actor(), enterprise_id)
     return render_template(
         "enterprises/show.html", enterprise=enterprise,
-        events=audit.history(db(), enterprise),
+        events=paginate(db(), audit.history(enterprise), bounded_int(request.args.get("history"), hi=100_000) or 1, 20),
         benchmarks=selected_benchmarks(db(), enterprise),
         campaigns=open_campaigns(db()),
     )
@@ -94,7 +106,6 @@ def edit(enterprise_id: int) -> str | Response | tuple[str, int]:
     enterprise = registry.get_enterprise(db(), actor(), enterprise_id)
     form = EnterpriseForm(obj=enterprise)
     if request.method == "GET":
-        form.version.data = str(enterprise.version)
         region = enterprise.region
         if region.level == RegionLevel.TOWNSHIP:
             form.county_code.data, form.township_code.data = region.parent_code, region.code
@@ -102,14 +113,10 @@ def edit(enterprise_id: int) -> str | Response | tuple[str, int]:
             form.county_code.data, form.township_code.data = region.code, ""
     fill_choices(form, db(), actor())
     if form.validate_on_submit():
-        try:
-            version = int(form.version.data or 0)
-            registry.update_enterprise(db(), actor(), enterprise, form.to_input(), version)
-        except ValidationError as exc:
-            show_errors(form, exc)
-        else:
-            flash("企业信息已保存。", "success")
-            return redirect(url_for("enterprises.show", enterprise_id=enterprise.id))
+        registry.update_enterprise(db(), actor(), enterprise, form.to_input(),
+                                   bounded_int(form.lock_version.data, lo=0) or 0)
+        flash("企业信息已保存。", "success")
+        return redirect(url_for("enterprises.show", enterprise_id=enterprise.id))
     return render_template("enterprises/form.html", form=form, enterprise=enterprise), form_status(form)
 
 

@@ -9,10 +9,12 @@ from werkzeug.wrappers import Response
 from app.auth.guards import actor
 from app.database import db
 from app.forms import ActionForm
+from app.links import object_url
 from benchmarks import queries as nominations
 from core import notifications as notices
 from core.db import paginate
 from core.people import Role
+from core.text import bounded_int
 
 bp = Blueprint("home", __name__)
 
@@ -30,14 +32,14 @@ def index() -> str:
     recent = paginate(session, notices.inbox(user), 1, 5).items
     return render_template(
         "home/index.html", work=work, campaigns=campaigns, counts=counts,
-        benchmarks=benchmarks, recent=recent, Role=Role,
+        benchmarks=benchmarks, recent=recent, Role=Role, form=ActionForm(),
     )
 
 
 @bp.route("/notifications")
 @login_required
 def notifications() -> str:
-    page = paginate(db(), notices.inbox(actor()), request.args.get("page", 1, type=int), 30)
+    page = paginate(db(), notices.inbox(actor()), bounded_int(request.args.get("page"), hi=1_000_000) or 1, 30)
     return render_template("home/notifications.html", page=page, form=ActionForm())
 
 
@@ -45,11 +47,11 @@ def notifications() -> str:
 @login_required
 def open_notification(notification_id: int) -> Response:
     note = notices.open_notification(db(), actor(), notification_id)
-    return redirect(note.link if note.link.startswith("/") else url_for("home.notifications"))
+    return redirect(object_url(note.object_type, note.object_id) or url_for("home.notifications"), code=303)
 
 
 @bp.route("/notifications/read-all", methods=["POST"])
 @login_required
 def read_all() -> Response:
     notices.mark_all_read(db(), actor())
-    return redirect(url_for("home.notifications"))
+    return redirect(url_for("home.notifications"), code=303)

@@ -1,36 +1,45 @@
-"""Campaign and nomination pages. Views load, guard, validate, call one service, redirect."""
+"""Campaign and nomination pages. Views load, guard, validate, call one service, redirect.
+
+Refusals are not handled here: a service's domain error rolls back and reaches the
+user through ``app.errors`` (the form again with the message, or the previous page).
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, jsonify, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from app.auth.guards import actor, roles_required
 from app.database import db
-from app.downloads import attachment_response
-from app.forms import ActionForm, form_status, show_errors
+from app.downloads import attachment_response, xlsx_response
+from app.enterprises.options import region_filter_choices
+from app.forms import ActionForm, form_status
 from app.forms import options as choices
+from app.listing import list_page
 from app.nominations.forms import (
     AttachmentForm,
     CampaignForm,
-    CloseForm,
     NominationForm,
     ReasonsForm,
     TransitionForm,
 )
+from app.nominations.lists import NOMINATIONS, nomination_rows, nomination_table
+from app.security import safe_path
 from benchmarks import campaigns as campaign_services
-from benchmarks import queries, services, workflow
+from benchmarks import queries, services
 from benchmarks.models import NominationState
 from benchmarks.permissions import can_edit_nomination, can_manage_campaigns, can_nominate, can_select
-from benchmarks.workflow import Action
+from benchmarks.workflow import CAMPAIGN_FLOW, NOMINATION_FLOW, Action, CampaignAction
 from core import audit
 from core.attachments import FileStore
 from core.db import paginate
-from core.errors import InvalidTransition, NotFound, PermissionDenied, ValidationError
+from core.errors import NotFound, PermissionDenied
 from core.people import Role
 from core.regions import list_industries
+from core.text import bounded_int
+from core.workflow import transition
 
 bp = Blueprint("nominations", __name__)
 OFFICIALS = (Role.ADMIN, Role.BUREAU)
@@ -40,10 +49,8 @@ def _store() -> FileStore:
     return FileStore(Path(current_app.config["UPLOAD_DIR"]))
 
 
-def _refused(exc: ValidationError | InvalidTransition) -> None:
-    """Undo whatever the refused call touched and say why on the page we return to."""
-    db().rollback()
-    flash(exc.message, "danger")
+def _history_page(record: object) -> object:
+    return paginate(db(), audit.history(record), bounded_int(request.args.get("history"), hi=100_000) or 1, 20)
 
 
 # --- campaigns ----------------------------------------------------------------------
@@ -67,13 +74,9 @@ def new_campaign() -> str | Response | tuple[str, int]:
         raise PermissionDenied("只有省级监管部门可以发起遴选批次。")
     form = _campaign_form(CampaignForm())
     if form.validate_on_submit():
-        try:
-            campaign = campaign_services.open_campaign(db(), actor(), form.to_input())
-        except ValidationError as exc:
-            show_errors(form, exc)
-        else:
-            flash(f"已发起遴选批次“{campaign.title}”，已通知各市、县监管部门。", "success")
-            return redirect(url_for("nominations.campaign", campaign_id=campaign.id))
+        campaign = campaign_services.open_campaign(db(), actor(), form.to_input())
+        flash(f"已发起遴选批次“{campaign.title}”，已通知各市、县监管部门。", "success")
+        return redirect(url_for("nominations.campaign", campaign_id=campaign.id))
     return render_template("nominations/campaign_form.html", form=form, campaign=None), form_status(form)
 
 
@@ -82,11 +85,13 @@ def new_campaign() -> str | Response | tuple[str, int]:
 def campaign(campaign_id: int) -> str:
     found = queries.get_campaign(db(), actor(), campaign_id)
     flt = queries.NominationFilter(campaign_id=found.id)
-    page = paginate(db(), queries.nominations_query(actor(), flt), request.args.get("page", 1, type=int))
+    listed = list_page(db(), queries.nominations_query(db(), actor(), flt), NOMINATIONS, request.args)
     return render_template(
-        "nominations/campaign.html", campaign=found, page=page,
+        "nominations/campaign.html", campaign=found, listed=listed,
         counts=queries.state_counts_by_industry(db(), actor(), found),
-        events=audit.history(db(), found), close_form=CloseForm(),
+        drafts=queries.unsubmitted_drafts(db(), actor(), found),
+        events=_history_page(found), form=TransitionForm(),
+        actions=CAMPAIGN_FLOW.allowed(actor(), found),
     )
 
 
@@ -99,31 +104,24 @@ def edit_campaign(campaign_id: int) -> str | Response | tuple[str, int]:
     form = _campaign_form(CampaignForm(obj=found))
     if request.method == "GET":
         form.industry_codes.data = sorted(found.industry_codes)
-        form.version.data = str(found.version)
     if form.validate_on_submit():
-        try:
-            campaign_services.update_campaign(db(), actor(), found, form.to_input(),
-                                              int(form.version.data or 0))
-        except ValidationError as exc:
-            show_errors(form, exc)
-        else:
-            flash("遴选批次已更新。", "success")
-            return redirect(url_for("nominations.campaign", campaign_id=found.id))
+        campaign_services.update_campaign(db(), actor(), found, form.to_input(),
+                                          bounded_int(form.lock_version.data, lo=0) or 0)
+        flash("遴选批次已更新。", "success")
+        return redirect(url_for("nominations.campaign", campaign_id=found.id))
     return render_template("nominations/campaign_form.html", form=form, campaign=found), form_status(form)
 
 
-@bp.route("/campaigns/<int:campaign_id>/close", methods=["POST"])
+@bp.route("/campaigns/<int:campaign_id>/actions/<action>", methods=["POST"])
 @roles_required(Role.BUREAU)
-def close_campaign(campaign_id: int) -> Response:
+def campaign_act(campaign_id: int, action: str) -> Response:
     found = queries.get_campaign(db(), actor(), campaign_id)
-    form = CloseForm()
+    if action not in CampaignAction.__members__.values():
+        raise NotFound()
+    form = TransitionForm()
     if form.validate_on_submit():
-        try:
-            campaign_services.close_campaign(db(), actor(), found, form.reason.data or "")
-        except InvalidTransition as exc:
-            _refused(exc)
-        else:
-            flash("遴选批次已结束。", "success")
+        transition(db(), actor(), found, CampaignAction(action), form.expected_version(), reason=form.reason.data or "")
+        flash(f"遴选批次已{CampaignAction(action).label.removesuffix('批次')}。", "success")
     return redirect(url_for("nominations.campaign", campaign_id=found.id))
 
 
@@ -140,8 +138,8 @@ def selection(campaign_id: int, industry_code: str) -> str:
     candidates = queries.candidates(db(), actor(), found, industry_code)
     return render_template(
         "nominations/selection.html", campaign=found, industry=industry, candidates=candidates,
-        actions={n.id: workflow.allowed_actions(actor(), n) for n in candidates},
-        rules=workflow.TRANSITIONS, form=TransitionForm(),
+        actions={n.id: NOMINATION_FLOW.allowed(actor(), n) for n in candidates},
+        rules=NOMINATION_FLOW.table, form=TransitionForm(),
     )
 
 
@@ -154,40 +152,59 @@ def new(campaign_id: int) -> str | Response | tuple[str, int]:
     found = queries.get_campaign(db(), actor(), campaign_id)
     if not can_nominate(actor(), found):
         raise PermissionDenied("只有县级或市级监管部门可以在进行中的批次推荐企业。")
-    query = request.args.get("q", "")
-    eligible = queries.eligible_enterprises(db(), actor(), found, query)
     form = NominationForm()
-    form.enterprise_id.choices = choices([(0, "请选择企业"), *(
-        (e.id, f"{e.name}（{e.region.full_name} · {e.industry.name}）") for e in eligible)])
-    if request.method == "GET" and request.args.get("enterprise", type=int):
-        form.enterprise_id.data = request.args.get("enterprise", type=int)
+    chosen = bounded_int(form.enterprise_id.data or request.args.get("enterprise"))
+    picked = queries.eligible_enterprise(db(), actor(), found, chosen) if chosen else None
+    if request.method == "GET" and picked is not None:
+        form.enterprise_id.data = str(picked.id)
     if form.validate_on_submit():
-        try:
-            nomination = services.nominate(db(), actor(), found, form.enterprise_id.data or 0,
-                                           form.to_reasons())
-        except ValidationError as exc:
-            show_errors(form, exc)
-        else:
-            flash("推荐已保存为草稿。补充证明材料后即可上报。", "success")
-            return redirect(url_for("nominations.show", nomination_id=nomination.id))
-    return render_template("nominations/new.html", form=form, campaign=found, query=query,
-                           truncated=len(eligible) >= 300), form_status(form)
+        nomination = services.nominate(db(), actor(), found, bounded_int(form.enterprise_id.data) or 0,
+                                       form.to_reasons())
+        flash("推荐已保存为草稿。上传证明材料后即可上报。", "success")
+        return redirect(url_for("nominations.show", nomination_id=nomination.id))
+    return render_template("nominations/new.html", form=form, campaign=found, picked=picked), form_status(form)
+
+
+@bp.route("/campaigns/<int:campaign_id>/nominations/eligible.json")
+@roles_required(Role.BUREAU)
+def eligible(campaign_id: int) -> Response:
+    """The type-ahead of the new-nomination form: up to 20 matching enterprises in scope."""
+    found = queries.get_campaign(db(), actor(), campaign_id)
+    if not can_nominate(actor(), found):
+        raise PermissionDenied()
+    matches = queries.eligible_enterprises(db(), actor(), found, request.args.get("q", ""))
+    return jsonify([{"id": e.id, "name": e.name, "credit_code": e.credit_code,
+                     "region": e.region.full_name, "industry": e.industry.name} for e in matches])
+
+
+def _nomination_filter() -> queries.NominationFilter:
+    return queries.NominationFilter(
+        campaign_id=bounded_int(request.args.get("campaign")),
+        state=request.args.get("state", ""),
+        industry_code=request.args.get("industry", ""),
+        name=request.args.get("q", ""),
+        region_code=request.args.get("region", ""),
+    )
 
 
 @bp.route("/nominations/")
 @roles_required(*OFFICIALS)
 def index() -> str:
-    flt = queries.NominationFilter(
-        campaign_id=request.args.get("campaign", type=int),
-        state=request.args.get("state", ""),
-        industry_code=request.args.get("industry", ""),
-        name=request.args.get("q", ""),
-    )
-    page = paginate(db(), queries.nominations_query(actor(), flt), request.args.get("page", 1, type=int))
+    flt = _nomination_filter()
+    listed = list_page(db(), queries.nominations_query(db(), actor(), flt), NOMINATIONS, request.args)
     return render_template(
-        "nominations/index.html", page=page, flt=flt, states=list(NominationState),
+        "nominations/index.html", listed=listed, flt=flt, states=list(NominationState),
         campaigns=queries.campaigns(db()), industries=list_industries(db()),
+        regions=region_filter_choices(db(), actor()),
     )
+
+
+@bp.route("/nominations/export.xlsx")
+@roles_required(*OFFICIALS)
+def export() -> Response:
+    """The list as filtered and sorted on the page, every page of it."""
+    stmt = queries.nominations_query(db(), actor(), _nomination_filter())
+    return xlsx_response(nomination_table(nomination_rows(db(), stmt, request.args)), "推荐记录")
 
 
 @bp.route("/nominations/<int:nomination_id>")
@@ -195,8 +212,8 @@ def index() -> str:
 def show(nomination_id: int) -> str:
     nomination = queries.get_nomination(db(), actor(), nomination_id)
     return render_template(
-        "nominations/show.html", n=nomination, events=audit.history(db(), nomination),
-        actions=workflow.allowed_actions(actor(), nomination), rules=workflow.TRANSITIONS,
+        "nominations/show.html", n=nomination, events=_history_page(nomination),
+        actions=NOMINATION_FLOW.allowed(actor(), nomination), rules=NOMINATION_FLOW.table,
         form=TransitionForm(), upload_form=AttachmentForm(), action_form=ActionForm(),
     )
 
@@ -208,18 +225,15 @@ def edit(nomination_id: int) -> str | Response | tuple[str, int]:
     if not can_edit_nomination(actor(), nomination):
         raise PermissionDenied("只有推荐单位可以在草稿或退回状态下修改推荐理由。")
     form = ReasonsForm(obj=nomination)
-    if request.method == "GET":
-        form.version.data = str(nomination.version)
     if form.validate_on_submit():
-        try:
-            services.update_reasons(db(), actor(), nomination, form.to_reasons(),
-                                    int(form.version.data or 0))
-        except ValidationError as exc:
-            show_errors(form, exc)
-        else:
-            flash("推荐理由已保存。", "success")
-            return redirect(url_for("nominations.show", nomination_id=nomination.id))
+        services.update_reasons(db(), actor(), nomination, form.to_reasons(), form.expected_version())
+        flash("推荐理由已保存。", "success")
+        return redirect(url_for("nominations.show", nomination_id=nomination.id))
     return render_template("nominations/edit.html", form=form, n=nomination), form_status(form)
+
+
+def _back_or(default: str) -> Response:
+    return redirect(safe_path(request.form.get("back")) or default, code=303)
 
 
 @bp.route("/nominations/<int:nomination_id>/actions/<action>", methods=["POST"])
@@ -231,17 +245,9 @@ def act(nomination_id: int, action: str) -> Response:
     form = TransitionForm()
     if form.validate_on_submit():
         step = Action(action)
-        try:
-            services.act(db(), actor(), nomination, step, form.reason.data or "")
-        except (ValidationError, InvalidTransition) as exc:
-            _refused(exc)
-        else:
-            flash(f"已{step.label}：{nomination.enterprise.name}（{nomination.state_enum.label}）。",
-                  "success")
-    back = request.form.get("back", "")
-    if back.startswith("/") and not back.startswith("//"):
-        return redirect(back)
-    return redirect(url_for("nominations.show", nomination_id=nomination.id))
+        transition(db(), actor(), nomination, step, form.expected_version(), reason=form.reason.data or "")
+        flash(f"已{step.label}：{nomination.enterprise.name}。", "success")
+    return _back_or(url_for("nominations.show", nomination_id=nomination.id))
 
 
 @bp.route("/nominations/<int:nomination_id>/attachments", methods=["POST"])
@@ -251,16 +257,12 @@ def upload(nomination_id: int) -> Response:
     form = AttachmentForm()
     if form.validate_on_submit():
         upload_file = form.file.data
-        filename = upload_file.filename if upload_file else ""
+        filename = (upload_file.filename if upload_file else "") or ""
         data = upload_file.read() if upload_file else b""
-        try:
-            services.add_attachment(db(), actor(), _store(), nomination, filename or "", data,
-                                    form.description.data or "")
-        except ValidationError as exc:
-            _refused(exc)
-        else:
-            flash(f"已上传证明材料“{filename}”。", "success")
-    return redirect(url_for("nominations.show", nomination_id=nomination.id))
+        link = services.add_attachment(db(), actor(), _store(), nomination, filename, data,
+                                       form.description.data or "")
+        flash(f"已上传证明材料“{link.attachment.filename}”。", "success")
+    return redirect(url_for("nominations.show", nomination_id=nomination.id), code=303)
 
 
 @bp.route("/nominations/<int:nomination_id>/attachments/<int:link_id>")
@@ -273,9 +275,7 @@ def download(nomination_id: int, link_id: int) -> Response:
     path = _store().path_for(link.attachment.sha256)
     if not path.exists():
         raise NotFound("文件已不在存储中，请联系系统管理员。")
-    inline = link.attachment.content_type in ("application/pdf", "image/png", "image/jpeg")
-    return attachment_response(path.read_bytes(), link.attachment.filename,
-                               link.attachment.content_type, inline=inline)
+    return attachment_response(path, link.attachment.filename, link.attachment.content_type)
 
 
 @bp.route("/nominations/<int:nomination_id>/attachments/<int:link_id>/delete", methods=["POST"])
@@ -285,4 +285,4 @@ def delete_attachment(nomination_id: int, link_id: int) -> Response:
     if ActionForm().validate_on_submit():
         services.remove_attachment(db(), actor(), nomination, link_id)
         flash("证明材料已删除。", "success")
-    return redirect(url_for("nominations.show", nomination_id=nomination.id))
+    return redirect(url_for("nominations.show", nomination_id=nomination.id), code=303)

@@ -1,0 +1,26 @@
+"""Where a record lives on the site: the one map from (type, id) to a page.
+
+Domain code names records, never URLs (a notification or an audit event says "nomination
+8"); the web layer turns that into a link here, so moving a page is a one-line change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask import url_for
+
+PAGES: dict[str, Callable[[int], str]] = {
+    "nomination": lambda i: url_for("nominations.show", nomination_id=i),
+    "campaign": lambda i: url_for("nominations.campaign", campaign_id=i),
+    "enterprise": lambda i: url_for("enterprises.show", enterprise_id=i),
+    "user": lambda i: url_for("admin.edit_user", user_id=i),
+}
+
+
+def object_url(object_type: str | None, object_id: str | None) -> str | None:
+    """The page of a record, or None when it has none (or the id is not one)."""
+    page = PAGES.get(object_type or "")
+    if page is None or not (object_id or "").isdigit():
+        return None
+    return page(int(object_id or 0))
