@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Flask
 
-import benchmarks.models  # noqa: F401  (every model registered before the first query)
+import benchmarks.models
 import benchmarks.workflow  # noqa: F401  (and every workflow table)
 import core.models  # noqa: F401
 from app import config as configuration

@@ -83,7 +83,12 @@ def commit() -> None:
 
 
 def abandon() -> None:
-    """Roll back and drop the request's session: whatever follows starts clean."""
+    """Roll back and drop the request's session: whatever follows starts clean.
+
+    Everything loaded through it is gone too — the signed-in user included, whom
+    Flask-Login loads again (in a fresh session) the next time anyone asks.
+    """
+    g.pop("_login_user", None)
     session: Session | None = g.pop("db_session", None)
     if session is not None:
         try:

@@ -16,9 +16,10 @@ SHOWN_INLINE = frozenset({"application/pdf", "image/png", "image/jpeg"})
 def attachment_response(content: bytes | Path, filename: str, mimetype: str) -> Response:
     """``send_file`` with ``download_name``: Werkzeug writes the RFC 5987 UTF-8 name itself.
 
-    PDFs and pictures open in the browser; everything else downloads.
+    PDFs and pictures open in the browser; everything else downloads. Files are read
+    whole (uploads are at most 20 MB), so no handle outlives the request.
     """
-    source = io.BytesIO(content) if isinstance(content, bytes) else content
+    source = io.BytesIO(content if isinstance(content, bytes) else content.read_bytes())
     return send_file(source, mimetype=mimetype, download_name=filename,
                      as_attachment=mimetype not in SHOWN_INLINE, max_age=0)
 

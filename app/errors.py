@@ -17,6 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask, current_app, flash, g, redirect, render_template, request
+from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
@@ -133,7 +134,8 @@ def register_error_handlers(app: Flask) -> None:
         if exc.code is None or exc.code < 400:
             return exc
         abandon()
-        return error_page(exc.code, getattr(exc, "chinese", None))
+        said = exc.description if isinstance(exc, RateLimitExceeded) and exc.limit.error_message else None
+        return error_page(exc.code, said)
 
     @app.errorhandler(Exception)
     def _crash(exc: Exception) -> tuple[str, int]:

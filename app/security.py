@@ -35,7 +35,7 @@ CONTENT_SECURITY_POLICY = "; ".join([
 class BoundedIntConverter(IntegerConverter):
     """``<int:…>`` that only matches ids the database can hold: a 20-digit id is a 404."""
 
-    def __init__(self, map: object, *args: object, **kwargs: object) -> None:  # noqa: A002
+    def __init__(self, map: object, *args: object, **kwargs: object) -> None:
         kwargs.setdefault("max", LARGEST_ID)
         super().__init__(map, *args, **kwargs)  # type: ignore[arg-type]
 

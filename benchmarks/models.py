@@ -149,7 +149,8 @@ class Nomination(Versioned, Base):
             "campaign_id",
             "enterprise_id",
             unique=True,
-            info={"conflict": "该企业在本批次已有推荐（可能有人刚刚推荐了同一家企业），同一企业在一个批次中只能推荐一次。"},
+            info={"conflict": "该企业在本批次已有推荐（可能有人刚刚推荐了同一家企业），"
+                              "同一企业在一个批次中只能推荐一次。"},
             sqlite_where=text("state <> 'withdrawn'"),
             postgresql_where=text("state <> 'withdrawn'"),
         ),

@@ -59,13 +59,13 @@ def get_campaign(session: Session, actor: User, campaign_id: int) -> Campaign:
 
 def campaigns(session: Session) -> list[Campaign]:
     stmt = select(Campaign).order_by(
-        (Campaign.status == CampaignStatus.OPEN).desc(), Campaign.year.desc(), Campaign.id.desc()
+        (Campaign.state == CampaignStatus.OPEN).desc(), Campaign.year.desc(), Campaign.id.desc()
     )
     return list(session.scalars(stmt))
 
 
 def open_campaigns(session: Session) -> list[Campaign]:
-    stmt = select(Campaign).where(Campaign.status == CampaignStatus.OPEN).order_by(Campaign.id)
+    stmt = select(Campaign).where(Campaign.state == CampaignStatus.OPEN).order_by(Campaign.id)
     return list(session.scalars(stmt))
 
 
@@ -188,7 +188,7 @@ def pending_work(session: Session, actor: User) -> PendingWork:
     if level is None:
         return PendingWork([], [], 0)
     base = scoped_nominations(actor).join(Nomination.campaign).where(
-        Campaign.status == CampaignStatus.OPEN)
+        Campaign.state == CampaignStatus.OPEN)
     to_submit = list(session.scalars(base.where(
         Nomination.nominator_region_code == actor.region_code,
         Nomination.state.in_((S.DRAFT, S.RETURNED)),

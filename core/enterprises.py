@@ -35,7 +35,8 @@ class Enterprise(Versioned, Base):
     audit_type = "enterprise"
     __table_args__ = (
         CheckConstraint("employee_count >= 0", name="employee_count"),
-        UniqueConstraint("credit_code", info={"conflict": "该统一社会信用代码已登记（可能有人刚刚登记了同一家企业），本次操作未生效。"}),
+        UniqueConstraint("credit_code", info={
+            "conflict": "该统一社会信用代码已登记（可能有人刚刚登记了同一家企业），本次操作未生效。"}),
         Index(
             "ix_enterprises_region_path",
             "region_path",

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-
 from typing import Any, Protocol
 
 from sqlalchemy import ForeignKey, Index, Select, String, Text, func, select, update

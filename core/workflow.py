@@ -23,7 +23,7 @@ from typing import Any, Generic, Protocol, TypeVar
 from sqlalchemy.orm import Session
 
 from core import audit, notifications
-from core.errors import Conflict, InvalidTransition, PermissionDenied
+from core.errors import InvalidTransition, PermissionDenied, StaleEdit
 from core.people import User
 from core.text import Text, clean
 
@@ -39,16 +39,16 @@ class Stateful(Protocol):
     lock_version: int
 
 
-O = TypeVar("O", bound=Stateful)
+R = TypeVar("R", bound=Stateful)
 
 
 @dataclass
-class Step(Generic[O]):
+class Step(Generic[R]):
     """One step being taken: what guards, effects and notices are given to look at."""
 
     session: Session
     actor: User
-    record: O
+    record: R
     action: enum.StrEnum
     source: enum.StrEnum
     target: enum.StrEnum
@@ -90,25 +90,25 @@ class Labelled(Protocol):
 
 
 @dataclass(frozen=True)
-class Workflow(Generic[O]):
+class Workflow(Generic[R]):
     """A record type's transition table, with the words its audit events use."""
 
     name: str  # the audit action prefix: "nomination" → "nomination.submit"
     states: type[enum.StrEnum]
     actions: type[enum.StrEnum]
     table: Mapping[tuple[Any, Any], Rule]
-    describe: Callable[[O], str]  # how a summary names the record: “某某化工有限公司”
-    active: Callable[[O], bool] = field(default=lambda _record: True)  # e.g. its campaign is open
+    describe: Callable[[R], str]  # how a summary names the record: “某某化工有限公司”
+    active: Callable[[R], bool] = field(default=lambda _record: True)  # e.g. its campaign is open
 
-    def rule(self, record: O, action: enum.StrEnum) -> Rule | None:
+    def rule(self, record: R, action: enum.StrEnum) -> Rule | None:
         return self.table.get((self.states(record.state), action))
 
-    def may(self, actor: User, record: O, action: enum.StrEnum) -> bool:
+    def may(self, actor: User, record: R, action: enum.StrEnum) -> bool:
         """Whether the table lets ``actor`` take ``action`` now (guards are checked on acting)."""
         rule = self.rule(record, action)
         return rule is not None and self.active(record) and rule.may(actor, record)
 
-    def allowed(self, actor: User, record: O) -> list[enum.StrEnum]:
+    def allowed(self, actor: User, record: R) -> list[enum.StrEnum]:
         """The actions to offer ``actor`` on ``record``, in the order the enum lists them."""
         return [action for action in self.actions if self.may(actor, record, action)]
 
@@ -131,9 +131,9 @@ def label(value: Any) -> str:
 
 
 def transition(
-    session: Session, actor: User, record: O, action: enum.StrEnum, expected_version: int,
+    session: Session, actor: User, record: R, action: enum.StrEnum, expected_version: int,
     *, reason: str = "", **inputs: Any,
-) -> O:
+) -> R:
     """Take ``action`` on ``record`` as ``actor``, if the table, the guards and the version allow.
 
     ``expected_version`` is the ``lock_version`` the user's page showed: if someone moved
@@ -141,15 +141,15 @@ def transition(
     """
     workflow = workflow_of(record)
     source = workflow.states(record.state)
-    if record.lock_version != expected_version:
-        raise Conflict(f"{workflow.describe(record)}已被他人处理，当前状态为“{label(source)}”。"
-                       "您的操作未执行，请查看最新情况后再办理。")
     rule = workflow.rule(record, action)
+    if rule is not None and not rule.may(actor, record):
+        raise PermissionDenied(f"您不能对{workflow.describe(record)}执行“{label(action)}”。")
+    if record.lock_version != expected_version:
+        raise StaleEdit(f"{workflow.describe(record)}已被他人处理，当前状态为“{label(source)}”。"
+                        "您的操作未执行，请查看最新情况后再办理。")
     if rule is None or not workflow.active(record):
         raise InvalidTransition(f"{workflow.describe(record)}当前状态为“{label(source)}”，"
                                 f"不能执行“{label(action)}”。")
-    if not rule.may(actor, record):
-        raise PermissionDenied(f"您不能对{workflow.describe(record)}执行“{label(action)}”。")
     reason_rule = Text(rule.reason or "理由", REASON_MAX, required=rule.reason is not None, multiline=True)
     step = Step(session, actor, record, action, source, rule.target, clean(reason, reason_rule, "reason"), inputs)
     for guard in rule.guards:

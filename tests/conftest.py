@@ -8,15 +8,14 @@ end, so tests never see each other's data.
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import Connection, Engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session
 
 from app import create_app
@@ -26,36 +25,20 @@ from core.audit import Seal, use_seal
 from core.db import make_engine
 from core.people import User
 from tests import factories
+from tests.databases import scratch_database
 
-TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
 AUDIT_KEY = "test-audit-key-of-at-least-32-bytes!"
 TEST_SEAL = Seal(AUDIT_KEY.encode())
 
 
-def reset_postgres(url: str) -> None:
-    """Leave the PostgreSQL test database empty (a developer may run the suite twice)."""
-    engine = make_engine(url)
-    with engine.begin() as conn:
-        conn.execute(text("DROP SCHEMA public CASCADE"))
-        conn.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
-
-
-def database_url(tmp_path_factory: pytest.TempPathFactory, name: str) -> str:
-    if TEST_DATABASE_URL:
-        return TEST_DATABASE_URL
-    return f"sqlite:///{tmp_path_factory.mktemp(name)}/test.db"
-
-
 @pytest.fixture(scope="session")
 def engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
-    url = database_url(tmp_path_factory, "db")
-    if make_url(url).get_backend_name() == "postgresql":
-        reset_postgres(url)
-    engine = make_engine(url)
-    migrate.upgrade(engine, audit_key=TEST_SEAL.key)
-    yield engine
-    engine.dispose()
+    """The suite's database (one per xdist worker), migrated to head once."""
+    with scratch_database(tmp_path_factory.mktemp("db"), "suite") as url:
+        engine = make_engine(url)
+        migrate.upgrade(engine, audit_key=TEST_SEAL.key)
+        yield engine
+        engine.dispose()
 
 
 @pytest.fixture
@@ -69,6 +52,25 @@ def connection(engine: Engine) -> Iterator[Connection]:
 def _session_on(connection: Connection) -> Session:
     session = Session(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False)
     return use_seal(session, TEST_SEAL)
+
+
+@pytest.fixture
+def transactions(connection: Connection) -> Callable[[], AbstractContextManager[Session]]:
+    """Short, separately committed units of work — inside the test's own transaction."""
+
+    @contextmanager
+    def unit_of_work() -> Iterator[Session]:
+        s = _session_on(connection)
+        try:
+            yield s
+            s.commit()
+        except BaseException:
+            s.rollback()
+            raise
+        finally:
+            s.close()
+
+    return unit_of_work
 
 
 @pytest.fixture

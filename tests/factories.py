@@ -22,11 +22,12 @@ from benchmarks.models import Campaign, Nomination, NominationState
 from benchmarks.workflow import Action
 from core.accounts import hash_password
 from core.attachments import FileStore
-from core.workflow import transition
+from core.audit import AuditEvent, history
 from core.db import china_today
 from core.enterprises import Enterprise
 from core.people import Role, User, UserRole
 from core.regions import Region
+from core.workflow import transition
 
 PASSWORD = "pass1234word"
 _serial = itertools.count(9000)
@@ -171,3 +172,8 @@ def sign_in(app: Flask, client: FlaskClient, user: User) -> FlaskClient:
         sess["_fresh"] = True
         sess["_id"] = identifier
     return client
+
+
+def trail(session: Session, record: object) -> list[AuditEvent]:
+    """A record's events, oldest first (the page shows them newest first)."""
+    return list(reversed(session.scalars(history(record)).all()))  # type: ignore[arg-type]

@@ -18,10 +18,8 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from benchmarks import services
 from benchmarks.models import Nomination
 from benchmarks.models import NominationState as S
-from benchmarks.workflow import Action
 from core.attachments import FileStore
 from core.notifications import Notification
 from tests.factories import World
@@ -35,6 +33,10 @@ ZD_SCOPE = frozenset({"admin", "sheng", "zibo", "zhangdian"})
 ZD_OUTSIDE = frozenset({"jinan", "zhoucun"})
 JN_SCOPE = frozenset({"admin", "sheng", "jinan"})
 JN_OUTSIDE = frozenset({"zibo", "zhangdian", "zhoucun"})
+# A county's draft is its own: the levels above do not see it until it is put forward.
+DRAFT_OWNER = frozenset({"zhangdian"})
+DRAFT_HIDDEN = ZD_OUTSIDE | {"zibo", "sheng"}
+NOMINATORS = frozenset({"zibo", "jinan", "zhangdian", "zhoucun"})
 
 
 @dataclass(frozen=True)
@@ -59,11 +61,9 @@ class Objects:
 
 
 def objects(session: Session, world: World, store: FileStore) -> Objects:
-    submitted = world.nomination(session, S.DRAFT, world.ent_zd)
-    services.add_attachment(session, world.zhangdian, store, submitted, "材料.pdf", b"%PDF-1.4 x")
-    services.act(session, world.zhangdian, submitted, Action.SUBMIT)
+    submitted = world.nomination(session, S.SUBMITTED, world.ent_zd)
     draft = world.nomination(session, S.DRAFT, world.ent_zd2)
-    link = services.add_attachment(session, world.zhangdian, store, draft, "材料.pdf", b"%PDF-1.4 x")
+    link = draft.attachments[0]
     endorsed = world.nomination(session, S.ENDORSED, world.ent_jn)
     note_id = session.scalar(select(Notification.id).where(Notification.user_id == world.zhangdian.id))
     assert note_id is not None
@@ -104,32 +104,40 @@ SPEC: dict[str, Callable[[Objects], list[Case]]] = {
     "nominations.new_campaign": lambda o: both("/campaigns/new", {"sheng"}),
     "nominations.campaign": lambda o: [c("GET", f"/campaigns/{o.world.campaign.id}", OFFICIALS)],
     "nominations.edit_campaign": lambda o: both(f"/campaigns/{o.world.campaign.id}/edit", {"sheng"}),
-    "nominations.close_campaign": lambda o: [c("POST", f"/campaigns/{o.world.campaign.id}/close", {"sheng"})],
+    "nominations.campaign_act": lambda o: [
+        c("POST", f"/campaigns/{o.world.campaign.id}/actions/close", {"sheng"})],
     "nominations.selection": lambda o: [
         c("GET", f"/campaigns/{o.world.campaign.id}/industries/CHEM", {"sheng", "admin"})],
-    "nominations.new": lambda o: both(f"/campaigns/{o.world.campaign.id}/nominations/new",
-                                      {"zibo", "jinan", "zhangdian", "zhoucun"}),
+    "nominations.new": lambda o: both(f"/campaigns/{o.world.campaign.id}/nominations/new", NOMINATORS),
+    "nominations.eligible": lambda o: [
+        c("GET", f"/campaigns/{o.world.campaign.id}/nominations/eligible.json?q=化工", NOMINATORS)],
     "nominations.index": lambda o: [c("GET", "/nominations/", OFFICIALS)],
+    "nominations.export": lambda o: [c("GET", "/nominations/export.xlsx", OFFICIALS)],
     "nominations.show": lambda o: [
         c("GET", f"/nominations/{o.submitted.id}", ZD_SCOPE, ZD_OUTSIDE),
         c("GET", f"/nominations/{o.endorsed.id}", JN_SCOPE, JN_OUTSIDE),
     ],
-    "nominations.edit": lambda o: both(f"/nominations/{o.draft.id}/edit", {"zhangdian"}, ZD_OUTSIDE),
+    "nominations.edit": lambda o: both(f"/nominations/{o.draft.id}/edit", DRAFT_OWNER, DRAFT_HIDDEN),
     "nominations.act": lambda o: [
         c("POST", f"/nominations/{o.submitted.id}/actions/endorse", {"zibo"}, ZD_OUTSIDE),
         c("POST", f"/nominations/{o.endorsed.id}/actions/select", {"sheng"}, JN_OUTSIDE),
     ],
-    "nominations.upload": lambda o: [c("POST", f"/nominations/{o.draft.id}/attachments", {"zhangdian"}, ZD_OUTSIDE)],
+    "nominations.upload": lambda o: [
+        c("POST", f"/nominations/{o.draft.id}/attachments", DRAFT_OWNER, DRAFT_HIDDEN)],
     "nominations.download": lambda o: [
-        c("GET", f"/nominations/{o.draft.id}/attachments/{o.attachment_id}", ZD_SCOPE, ZD_OUTSIDE)],
+        c("GET", f"/nominations/{o.draft.id}/attachments/{o.attachment_id}", DRAFT_OWNER | {"admin"}, DRAFT_HIDDEN),
+        c("GET", f"/nominations/{o.submitted.id}/attachments/{o.submitted.attachments[0].id}", ZD_SCOPE,
+          ZD_OUTSIDE)],
     "nominations.delete_attachment": lambda o: [
-        c("POST", f"/nominations/{o.draft.id}/attachments/{o.attachment_id}/delete", {"zhangdian"}, ZD_OUTSIDE)],
+        c("POST", f"/nominations/{o.draft.id}/attachments/{o.attachment_id}/delete", DRAFT_OWNER, DRAFT_HIDDEN)],
     "admin.users": lambda o: [c("GET", "/admin/users", {"admin"})],
+    "admin.export_users": lambda o: [c("GET", "/admin/users/export.xlsx", {"admin"})],
     "admin.new_user": lambda o: both("/admin/users/new", {"admin"}),
     "admin.edit_user": lambda o: both(f"/admin/users/{o.world.zibo.id}", {"admin"}),
     "admin.unlock_user": lambda o: [c("POST", f"/admin/users/{o.world.zibo.id}/unlock", {"admin"})],
     "admin.reset_password": lambda o: [c("POST", f"/admin/users/{o.world.zibo.id}/password", {"admin"})],
     "admin.audit_log": lambda o: [c("GET", "/admin/audit", {"admin"})],
+    "admin.export_audit": lambda o: [c("GET", "/admin/audit/export.xlsx", {"admin"})],
     "admin.verify_audit": lambda o: [c("POST", "/admin/audit/verify", {"admin"})],
 }
 
@@ -148,7 +156,7 @@ def _methods(endpoint: str) -> set[str]:
     for name in ("ent_zd", "ent_jn", "campaign", "zibo"):
         setattr(dummy.world, name, type("X", (), {"id": 0})())
     for name in ("submitted", "draft", "endorsed"):
-        setattr(dummy, name, type("X", (), {"id": 0})())
+        setattr(dummy, name, type("X", (), {"id": 0, "attachments": [type("A", (), {"id": 0})()]})())
     dummy.note_id = dummy.attachment_id = 0
     return {case.method for case in SPEC[endpoint](dummy)}
 

@@ -6,11 +6,10 @@ import pytest
 from sqlalchemy.orm import Session
 
 from core import registry
-from core.audit import history
 from core.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from core.people import Role
 from core.registry import EnterpriseFilter, EnterpriseInput
-from tests.factories import World, credit_code, make_enterprise, make_user
+from tests.factories import World, credit_code, make_enterprise, make_user, trail
 
 
 def _input(**overrides: object) -> EnterpriseInput:
@@ -22,7 +21,7 @@ def _input(**overrides: object) -> EnterpriseInput:
 def test_a_county_registers_an_enterprise_in_a_township(session: Session, world: World) -> None:
     enterprise = registry.register_enterprise(session, world.zhangdian, _input())
     assert enterprise.region_path == "/370000/370300/370303/370303001/"
-    assert enterprise.version == 1
+    assert enterprise.lock_version == 1
 
 
 @pytest.mark.parametrize(("overrides", "field", "message"), [
@@ -64,8 +63,8 @@ def test_an_edit_records_what_changed(session: Session, world: World) -> None:
     enterprise = world.ent_zd
     data = EnterpriseInput.of(enterprise)
     data.employee_count, data.safety_contact = 888, "王安全"
-    registry.update_enterprise(session, world.zhangdian, enterprise, data, enterprise.version)
-    event = history(session, enterprise)[-1]
+    registry.update_enterprise(session, world.zhangdian, enterprise, data, enterprise.lock_version)
+    event = trail(session, enterprise)[-1]
     assert event.action == "enterprise.update"
     assert event.details["changes"]["employee_count"] == [0, 888]
     assert "从业人数" in event.summary and "安全负责人" in event.summary
@@ -73,7 +72,7 @@ def test_an_edit_records_what_changed(session: Session, world: World) -> None:
 
 def test_a_conflicting_edit_is_refused_not_overwritten(session: Session, world: World) -> None:
     enterprise = world.ent_zd
-    opened = enterprise.version
+    opened = enterprise.lock_version
     first = EnterpriseInput.of(enterprise)
     first.address = "第一个人的修改"
     registry.update_enterprise(session, world.zhangdian, enterprise, first, opened)

@@ -9,7 +9,7 @@ from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
 from app.admin.forms import AuditFilterForm, ResetPasswordForm, UserForm
-from app.admin.lists import AUDIT, audit_row, USERS, user_row, audit_table, user_table
+from app.admin.lists import AUDIT, USERS, audit_row, audit_table, user_row, user_table
 from app.auth.guards import actor, roles_required
 from app.database import db
 from app.downloads import xlsx_response

@@ -29,8 +29,9 @@ def _refused(response: Response) -> bool:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit("5 per 15 minutes", key_func=_client_and_account, methods=["POST"], deduct_when=_refused)
-@limiter.limit("30 per minute", methods=["POST"])
+@limiter.limit("5 per 15 minutes", key_func=_client_and_account, methods=["POST"], deduct_when=_refused,
+               error_message="该账户在本机的登录尝试过于频繁，请 15 分钟后再试；如忘记密码请联系系统管理员。")
+@limiter.limit("30 per minute", methods=["POST"], error_message="登录请求过于频繁，请稍后再试。")
 def login() -> str | Response | tuple[str, int]:
     form = LoginForm()
     if form.validate_on_submit():

@@ -26,8 +26,8 @@ from core.db import china_today
 from core.enterprises import Enterprise, Scale
 from core.people import Role, User
 from core.regions import Region
-from core.workflow import transition
 from core.registry import EnterpriseInput, register_enterprise
+from core.workflow import transition
 
 DEMO_PASSWORD = "demo12345"
 ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)

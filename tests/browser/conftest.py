@@ -10,26 +10,24 @@ the order in which they run does not matter.
 from __future__ import annotations
 
 import functools
-import os
 import threading
 from collections.abc import Generator, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 from flask import Flask
 from playwright.sync_api import Browser, BrowserContext, Page, Response, sync_playwright
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 from app import create_app
 from app.demo import seed
 from core import accounts, migrate
+from core.audit import Seal, use_seal
 from core.db import make_engine
 from tests.browser.pages import NewPage, sign_in
+from tests.databases import scratch_database
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -37,6 +35,7 @@ CHROMIUM_ARGS = [
     "--disable-component-update", "--disable-sync", "--no-first-run",
 ]
 TIMEOUT_MS = 10_000
+BROWSER_SEAL = Seal(b"browser-test-audit-key-32-bytes-or-more")
 
 
 @dataclass(frozen=True)
@@ -54,46 +53,13 @@ class QuietRequestHandler(WSGIRequestHandler):
         """Drop the line: the suite's output stays readable."""
 
 
-@contextmanager
-def browser_database(tmp: Path) -> Iterator[str]:
-    """A URL of an empty database that exists only for this session.
-
-    With ``TEST_DATABASE_URL`` it is ``<name>_browser`` beside the suite's PostgreSQL
-    database (never the suite's own, which the other tests reset and roll back);
-    otherwise a SQLite file in a temporary directory.
-    """
-    base = os.environ.get("TEST_DATABASE_URL", "")
-    if not base:
-        yield f"sqlite:///{tmp / 'browser.db'}"
-        return
-    url = make_url(base)
-    name = f"{url.database}_browser"
-    server = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    quoted = server.dialect.identifier_preparer.quote(name)
-
-    def run(sql: str) -> None:
-        with server.connect() as conn:
-            conn.execute(text(sql))
-
-    drop = f"DROP DATABASE IF EXISTS {quoted} WITH (FORCE)"
-    try:
-        run(drop)  # left over by an interrupted run
-        run(f"CREATE DATABASE {quoted}")
-        try:
-            yield url.set(database=name).render_as_string(hide_password=False)
-        finally:
-            run(drop)
-    finally:
-        server.dispose()
-
-
 def load_demo(url: str, upload_dir: Path) -> None:
-    """Migrate the database and load the demo, committed, as ``flask demo`` would."""
+    """Migrate the database and load the demo, committed, as ``flask seed-demo`` would."""
     engine = make_engine(url)
     try:
-        migrate.upgrade(engine)
+        migrate.upgrade(engine, audit_key=BROWSER_SEAL.key)
         # Every demo account has the same password: hash it (scrypt, as in production) once.
-        with pytest.MonkeyPatch.context() as patch, Session(engine) as session:
+        with pytest.MonkeyPatch.context() as patch, use_seal(Session(engine), BROWSER_SEAL) as session:
             patch.setattr(accounts, "hash_password", functools.cache(accounts.hash_password))
             seed(session, str(upload_dir))
             session.commit()
@@ -105,10 +71,12 @@ def load_demo(url: str, upload_dir: Path) -> None:
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     tmp = tmp_path_factory.mktemp("browser")
     uploads = tmp / "uploads"
-    with browser_database(tmp) as url:
+    with scratch_database(tmp, "browser") as url:
         load_demo(url, uploads)
         # CSRF stays on: the browser must prove every form carries its token.
-        app = create_app({"SECRET_KEY": "browser-test", "DATABASE_URL": url, "UPLOAD_DIR": str(uploads)})
+        app = create_app({"SECRET_KEY": "browser-test", "AUDIT_KEY": BROWSER_SEAL.key.decode(),
+                          "AUDIT_CHECKPOINTS": str(tmp / "checkpoints.log"),
+                          "DATABASE_URL": url, "UPLOAD_DIR": str(uploads)})
         server: BaseWSGIServer = make_server("127.0.0.1", 0, app, threaded=True,
                                              request_handler=QuietRequestHandler)
         thread = threading.Thread(target=server.serve_forever, name="browser-live-server", daemon=True)

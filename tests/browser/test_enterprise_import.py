@@ -52,7 +52,7 @@ def test_a_failed_then_a_successful_import(new_page: NewPage) -> None:
     expect(problems.nth(1)).to_contain_text("不在您的辖区内")
 
     search_registry(page, first)  # all or nothing: the good row was not registered either
-    expect(page.get_by_test_id("total")).to_have_text("共 0 家企业")
+    expect(page.get_by_test_id("total")).to_have_text("共 0 条")
 
     page.get_by_role("link", name="批量导入").click()
     upload(page, "改正后.xlsx", workbook([
@@ -62,6 +62,6 @@ def test_a_failed_then_a_successful_import(new_page: NewPage) -> None:
 
     expect(alert(page, "导入成功：共登记 2 家企业。")).to_be_visible()
     search_registry(page, PREFIX)
-    expect(page.get_by_test_id("total")).to_have_text("共 2 家企业")
+    expect(page.get_by_test_id("total")).to_have_text("共 2 条")
     for name in (first, second):
         expect(page.get_by_role("link", name=name, exact=True)).to_be_visible()

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from tests.browser.pages import NewPage, alert, nav
 
@@ -30,16 +30,17 @@ REASONS = {
 
 @dataclass(frozen=True)
 class Candidate:
-    """The enterprise the county picked, as the select showed it."""
+    """The enterprise the county picked, as the type-ahead showed it."""
 
     name: str
     industry: str
 
     @classmethod
-    def from_option(cls, text: str) -> Candidate:
-        """Parse "名称（地区 · 行业）"; an industry name may itself hold brackets."""
-        name, _, rest = text.strip().partition("（")
-        return cls(name=name, industry=rest.rpartition(" · ")[2].removesuffix("）"))
+    def from_option(cls, option: Locator) -> Candidate:
+        """An option shows the name, then "信用代码 · 地区 · 行业" (an industry may hold brackets)."""
+        name = option.locator("div").inner_text().strip()
+        meta = option.locator("small").inner_text().strip()
+        return cls(name=name, industry=meta.split(" · ")[-1])
 
 
 def county_puts_forward(page: Page) -> tuple[Candidate, str]:
@@ -48,9 +49,12 @@ def county_puts_forward(page: Page) -> tuple[Candidate, str]:
     page.get_by_role("link", name=CAMPAIGN).click()
     page.get_by_role("link", name="新增推荐").click()
 
-    choose = page.get_by_label("推荐企业")
-    candidate = Candidate.from_option(choose.locator("option").nth(1).inner_text())
-    choose.select_option(index=1)
+    search = page.get_by_role("combobox", name="推荐企业")
+    search.fill("化工")  # the type-ahead asks the server as the county types
+    first = page.get_by_role("listbox").get_by_role("option").first
+    candidate = Candidate.from_option(first)
+    first.click()
+    expect(page.get_by_text(f"已选：{candidate.name}")).to_be_visible()
     for label, text in REASONS.items():
         page.get_by_label(label).fill(text)
     page.get_by_role("button", name="保存草稿").click()

@@ -74,7 +74,7 @@ def test_every_page_of_the_journey_renders_chinese_and_no_console_errors(new_pag
 
     nav(page, "推荐记录")
     expect_chinese_page(page, "推荐记录")
-    page.get_by_test_id("nomination-list").get_by_role("link").first.click()
+    page.get_by_test_id("nomination-list").locator("tbody").get_by_role("link").first.click()
     expect(page.get_by_role("heading", name="操作记录")).to_be_visible()
 
     page.get_by_test_id("nav-notifications").click()
