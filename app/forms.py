@@ -33,6 +33,7 @@ class Form(FlaskForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.saved: dict[str, str] = {}
+        self.refusal: DomainError | None = None  # the refusal this form is showing, if any
         if has_request_context() and g.get("refusal") is not None and not g.get("refusal_shown"):
             g.refusal_shown = True
             self._show_refusal(g.refusal, kwargs.get("obj"))
@@ -43,6 +44,7 @@ class Form(FlaskForm):
         return super().validate_on_submit(extra_validators)
 
     def _show_refusal(self, refusal: DomainError, saved: Any) -> None:
+        self.refusal = refusal
         if isinstance(refusal, ValidationError):
             show_errors(self, refusal)
             return
