@@ -26,17 +26,19 @@ run: $(VENV)/.runtime
 	@echo "标杆 is serving on http://127.0.0.1:5000 (Ctrl-C to stop)"
 	$(BIN)/gunicorn --workers 2 --bind 127.0.0.1:5000 --access-logfile - wsgi:app
 
-## make test: lint, then the whole suite on SQLite, and on PostgreSQL when TEST_DATABASE_URL is set
-test: $(VENV)/.dev system-deps
-	$(BIN)/ruff check .
-	env -u TEST_DATABASE_URL $(BIN)/pytest
+## make test: lint and layer contracts, then the whole suite on SQLite, and on PostgreSQL
+## when TEST_DATABASE_URL is set — each run spread over the machine's cores (pytest-xdist)
+PYTEST := $(BIN)/pytest -n auto --dist loadfile
+test: $(VENV)/.dev system-deps lint
+	env -u TEST_DATABASE_URL $(PYTEST)
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 		echo "== the same suite on PostgreSQL =="; \
-		$(BIN)/pytest; \
+		$(PYTEST); \
 	fi
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 # Debian's Chromium (never a downloaded browser) and CJK fonts for the browser tests.
 system-deps:

@@ -23,11 +23,14 @@ import benchmarks.models  # noqa: F401
 import core.models  # noqa: F401
 from app.demo import demo_credit_code
 from core import audit, migrate
+from core.audit import Seal, use_seal
 from core.db import make_engine
 from core.enterprise_import import import_enterprises
 from core.people import Role, User, UserRole
 from exports.enterprise_register import read_import_rows
 from tests.xlsx import row, workbook
+
+BENCH_SEAL = Seal(b"benchmark-audit-key-of-32-bytes-or-more")
 
 
 def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
@@ -43,7 +46,7 @@ def run_once(url: str, rows: int, offset: int) -> dict[str, float]:
                  region="淄博市张店区") for i in range(rows)]
     figures["build xlsx"], data = timed(lambda: workbook(sheet))
     figures["read xlsx"], parsed = timed(lambda: read_import_rows(data))
-    with Session(engine) as session:
+    with use_seal(Session(engine), BENCH_SEAL) as session:
         actor = User(username=f"bench{offset}", display_name="基准", password_hash="x", region_code="370300",
                      role_rows=[UserRole(role=Role.BUREAU.value)])
         session.add(actor)
@@ -69,7 +72,7 @@ def main() -> None:
         if engine.dialect.name == "postgresql":
             with engine.begin() as conn:
                 conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-        migrate.upgrade(engine)
+        migrate.upgrade(engine, audit_key=BENCH_SEAL.key)
         engine.dispose()
         runs = [run_once(url, args.rows, 100_000 * (i + 1)) for i in range(args.repeat)]
     print(f"enterprise import, {args.rows} rows, {args.repeat} runs on {url.split(':')[0]} "

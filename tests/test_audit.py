@@ -128,10 +128,10 @@ def test_a_chain_rewritten_with_fresh_hashes_does_not_verify(session: Session, k
 def test_the_database_refuses_updates_and_deletes_of_events(session: Session) -> None:
     seq = _events(session, 1)[0].seq
     for sql in ("UPDATE audit_events SET summary = 'x' WHERE seq = :s", "DELETE FROM audit_events WHERE seq = :s"):
-        with session.begin_nested(), pytest.raises(DBAPIError, match="append-only"):
+        with pytest.raises(DBAPIError, match="append-only"), session.begin_nested():
             session.execute(text(sql), {"s": seq})
     if session.get_bind().dialect.name == "postgresql":
-        with session.begin_nested(), pytest.raises(DBAPIError, match="append-only"):
+        with pytest.raises(DBAPIError, match="append-only"), session.begin_nested():
             session.execute(text("TRUNCATE audit_events CASCADE"))
 
 

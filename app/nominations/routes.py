@@ -43,6 +43,10 @@ from core.workflow import transition
 
 bp = Blueprint("nominations", __name__)
 OFFICIALS = (Role.ADMIN, Role.BUREAU)
+DONE = {  # what the flash says once a step is taken
+    Action.SUBMIT: "已上报市级", Action.ENDORSE: "已推荐至省级", Action.RETURN: "已退回县级",
+    Action.SELECT: "已确定为省级标杆", Action.REJECT: "已决定不予入选", Action.WITHDRAW: "已撤回推荐",
+}
 
 
 def _store() -> FileStore:
@@ -246,7 +250,7 @@ def act(nomination_id: int, action: str) -> Response:
     if form.validate_on_submit():
         step = Action(action)
         transition(db(), actor(), nomination, step, form.expected_version(), reason=form.reason.data or "")
-        flash(f"已{step.label}：{nomination.enterprise.name}。", "success")
+        flash(f"{DONE[step]}：{nomination.enterprise.name}。", "success")
     return _back_or(url_for("nominations.show", nomination_id=nomination.id))
 
 
