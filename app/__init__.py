@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 import benchmarks.models
 import benchmarks.workflow  # noqa: F401  (and every workflow table)
@@ -26,6 +27,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build an app from the environment, with ``config`` overriding it (tests)."""
     app = RequestApp(__name__, instance_path=str(INSTANCE))
     app.config.update(configuration.load(Path(app.instance_path), config))
+    if hops := app.config.get("PROXY_HOPS"):  # behind nginx: the client is who the proxy says
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
     init_db(app)
     init_security(app)
     init_login(app)

@@ -11,13 +11,19 @@
 ``UPLOAD_DIR``          where uploaded files live; default ``instance/uploads``.
 ``RATELIMIT_STORAGE_URI`` where rate-limit counters live: ``memory://`` (default, per worker)
                         or ``redis://host:6379`` to share them between workers and hosts.
+``PROXY_HOPS``          how many reverse proxies stand in front of the app (default 0). Their
+                        ``X-Forwarded-*`` headers are then trusted, so the sign-in limits count
+                        clients, not the proxy. Never set it higher than the proxies there are:
+                        a client could then forge its address.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import secrets
+import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -47,10 +53,32 @@ def _key(variable: str, instance: Path, production: bool) -> str:
         raise ConfigError(f"{variable} must be set when BIAOGAN_ENV=production")
     path = instance / variable.lower()
     if not path.exists():
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as handle:
-            handle.write(secrets.token_hex(32))
+        _create_once(path, secrets.token_hex(32))
     return path.read_text().strip()
+
+
+def _create_once(path: Path, content: str) -> None:
+    """Write ``path`` whole, owner-only, unless someone else already has.
+
+    Workers starting together on a fresh instance race here: the key is written to a
+    private file first and then linked into place (atomic, and refused if the name is
+    taken), so nobody ever reads a half-written key and everyone ends up with the winner's.
+    """
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")  # mode 0600
+    try:
+        with os.fdopen(fd, "w") as handle:
+            handle.write(content)
+        with contextlib.suppress(FileExistsError):
+            os.link(temporary, path)
+    finally:
+        os.unlink(temporary)
+
+
+def _proxy_hops() -> int:
+    raw = os.environ.get("PROXY_HOPS", "0").strip() or "0"
+    if not raw.isdigit() or int(raw) > 5:
+        raise ConfigError(f"PROXY_HOPS={raw!r} is not a number of proxies (0-5)")
+    return int(raw)
 
 
 def load(instance: Path, overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
@@ -64,6 +92,7 @@ def load(instance: Path, overrides: Mapping[str, Any] | None = None) -> dict[str
         "AUDIT_CHECKPOINTS": os.environ.get("AUDIT_CHECKPOINTS") or str(instance / "audit-checkpoints.log"),
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI") or "memory://",
         "RATELIMIT_HEADERS_ENABLED": False,
+        "PROXY_HOPS": _proxy_hops(),
         "MAX_CONTENT_LENGTH": 25 * 1024 * 1024,
         "SESSION_COOKIE_NAME": "biaogan_session",
         "SESSION_COOKIE_HTTPONLY": True,

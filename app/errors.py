@@ -58,6 +58,8 @@ BUSY = "系统正忙或与他人的操作同时发生，本次操作未生效，
 def error_page(status: int, message: str | None = None) -> tuple[str, int]:
     """The status page; a server error draws it without the navigation (no database needed)."""
     g.bare = status >= 500
+    if g.bare:  # Flask-Login's context processor would load the user: from the database that just failed
+        g._login_user = current_app.login_manager.anonymous_user()  # type: ignore[attr-defined]
     return render_template(
         "error.html",
         status=status,

@@ -63,6 +63,10 @@ class Listing:
         column = self.column(order.key)
         assert column is not None
         expression = column.sort.desc() if order.descending else column.sort.asc()
+        if getattr(getattr(column.sort, "expression", None), "nullable", False):
+            # "never" (no last sign-in) sorts after every value both ways, on both databases:
+            # SQLite would put it first when ascending, PostgreSQL first when descending.
+            expression = expression.nulls_last()
         tiebreak = self.tiebreak.desc() if order.descending else self.tiebreak.asc()
         return stmt.order_by(None).order_by(expression, tiebreak)
 

@@ -84,7 +84,8 @@ def _redirect_for_script(response: Response) -> Response:
     ``XMLHttpRequest`` follows redirects silently, which would swallow the next page's
     flashed message; so the script gets the target in ``X-Location`` and navigates itself.
     """
-    if request.headers.get("X-Requested-With") != "XMLHttpRequest" or not response.is_redirect:
+    redirect = 300 <= response.status_code < 400 and "Location" in response.headers
+    if request.headers.get("X-Requested-With") != "XMLHttpRequest" or not redirect:
         return response
     target = response.headers.get("Location", "")
     scripted = Response(status=200)

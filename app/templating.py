@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from flask import Flask, g
+from flask import Flask, g, request
 from flask_login import current_user
 from markupsafe import Markup
 
@@ -35,6 +35,19 @@ def markdown_filter(text: str | None) -> Markup:
     return Markup(render_markdown(text or ""))
 
 
+def query_args(**overrides: Any) -> dict[str, Any]:
+    """The current query string as ``url_for`` keywords, without the names ``url_for`` keeps
+    for itself (``endpoint``, ``_external``, ``_method``…): ``?endpoint=x`` cannot break a page."""
+    kept = {k: v for k, v in request.args.items() if k != "endpoint" and not k.startswith("_")}
+    return {**kept, **overrides}
+
+
+def link_args(**overrides: Any) -> dict[str, Any]:
+    """The current page's URL values (a link to the same list, re-sorted, say): the route's
+    own values win over the query string, so ``?campaign_id=x`` cannot break the links."""
+    return {**query_args(), **(request.view_args or {}), **overrides}
+
+
 def _context() -> dict[str, Any]:
     """The unread count for the navigation; server-error pages (``g.bare``) need no database."""
     unread = 0
@@ -52,5 +65,6 @@ def init_templating(app: Flask) -> None:
          for module in (core_permissions, benchmark_permissions)
          for name in dir(module) if name.startswith(("can_", "is_"))}
     )
-    app.jinja_env.globals.update(object_url=object_url, page_sizes=PAGE_SIZES)
+    app.jinja_env.globals.update(object_url=object_url, page_sizes=PAGE_SIZES, link_args=link_args,
+                                  query_args=query_args)
     app.context_processor(_context)

@@ -184,6 +184,9 @@ class Nomination(Versioned, Base):
     enterprise: Mapped[Enterprise] = relationship(lazy="joined")
     industry: Mapped[Industry] = relationship(lazy="joined")
     nominator_region: Mapped[Region] = relationship(lazy="joined")
+    # Where the enterprise stood when put forward (its region may have changed since).
+    region: Mapped[Region] = relationship(
+        primaryjoin="foreign(Nomination.region_path) == Region.path", viewonly=True, lazy="joined")
     created_by: Mapped[User] = relationship()
     attachments: Mapped[list[NominationAttachment]] = relationship(
         cascade="all, delete-orphan", order_by="NominationAttachment.id", lazy="selectin"

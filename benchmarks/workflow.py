@@ -159,6 +159,14 @@ def _still_in_jurisdiction(step: Step[Nomination]) -> None:
                                 "不在本单位辖区内，不能再上报。可撤回本推荐。")
 
 
+def _industry_in_campaign(step: Step[Nomination]) -> None:
+    """An enterprise re-classed out of the campaign's industries cannot be put forward in it."""
+    enterprise, campaign = step.record.enterprise, step.record.campaign
+    if enterprise.industry_code not in campaign.industry_codes:
+        raise InvalidTransition(f"“{enterprise.name}”的行业现为“{enterprise.industry.name}”，不在本批次遴选行业内，"
+                                "不能上报。可撤回本推荐。")
+
+
 # --- effects: what the step records -----------------------------------------------------
 
 
@@ -250,7 +258,8 @@ def _tell_enterprise(step: Step[Nomination]) -> Iterable[Notice]:
     template = ENTERPRISE_NEWS.get(S(step.target))
     if template is not None and step.source != S.RETURNED:  # a resubmission is not news
         yield Notice(enterprise_staff(step.session, n.enterprise_id),
-                     template.format(campaign=n.campaign.title, industry=n.industry.name))
+                     template.format(campaign=n.campaign.title, industry=n.industry.name),
+                     about=n.enterprise)  # its own page: enterprise users do not open nominations
 
 
 # --- the table ----------------------------------------------------------------------------
@@ -262,7 +271,8 @@ province = _played_by(Party.PROVINCE)
 nominator = _played_by(*NOMINATORS)
 
 _submit = Rule(S.SUBMITTED, county_nominator,
-               guards=(_before(Deadline.COUNTY), _reasons_complete, _has_evidence, _still_in_jurisdiction),
+               guards=(_before(Deadline.COUNTY), _reasons_complete, _has_evidence, _still_in_jurisdiction,
+                       _industry_in_campaign),
                effects=(_put_forward,), notices=(_tell_city, _tell_enterprise))
 _withdraw = Rule(S.WITHDRAWN, nominator, reason="撤回理由", notices=(_tell_holders_withdrawn,))
 
@@ -271,7 +281,8 @@ TRANSITIONS: dict[tuple[NominationState, Action], Rule] = {
     (S.RETURNED, Action.SUBMIT): _submit,
     (S.DRAFT, Action.ENDORSE): Rule(
         S.ENDORSED, city_nominator, reason="市级推荐意见",
-        guards=(_before(Deadline.CITY), _reasons_complete, _has_evidence, _still_in_jurisdiction),
+        guards=(_before(Deadline.CITY), _reasons_complete, _has_evidence, _still_in_jurisdiction,
+                _industry_in_campaign),
         effects=(_put_forward, _endorsed), notices=(_tell_province, _tell_enterprise)),
     (S.SUBMITTED, Action.ENDORSE): Rule(
         S.ENDORSED, city_over, reason="市级推荐意见", guards=(_before(Deadline.CITY),),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
@@ -51,6 +52,8 @@ def password_problem(password: str) -> str | None:
         return "密码至少 8 位"
     if len(password) > 128:
         return "密码不能超过 128 位"
+    if any(unicodedata.category(c) in ("Cc", "Cf", "Cs") for c in password):
+        return "密码不能包含控制字符或不可见字符"  # no one could type it at the sign-in page
     if not (re.search(r"[A-Za-z]", password) and re.search(r"\d", password)):
         return "密码须同时包含字母和数字"
     return None
@@ -163,6 +166,7 @@ USER_TEXT = {
     "username": Text("用户名", 50, required=True),
     "display_name": Text("姓名", 50, required=True),
     "phone": Text("联系电话", 30),
+    "enterprise_code": Text("所属企业统一社会信用代码", 18),
 }
 PHONE = re.compile(r"^[0-9+\-() ]{7,20}$")
 
@@ -191,14 +195,16 @@ def _check_user(session: Session, data: UserInput, own_id: int | None) -> int | 
     """Validate ``data``; returns the id of the user's enterprise, if any."""
     enterprise_id = None
     cleaned, errors = clean_all(vars(data), USER_TEXT)
-    data.username, data.display_name, data.phone = cleaned["username"], cleaned["display_name"], cleaned["phone"]
+    data.username, data.display_name = cleaned.get("username", ""), cleaned.get("display_name", "")
+    data.phone = cleaned.get("phone", "")
     if "username" not in errors and (why := _username_problem(session, data.username, own_id)):
         errors["username"] = why
-    if data.phone and not PHONE.match(data.phone):
+    if "phone" not in errors and data.phone and not PHONE.match(data.phone):
         errors["phone"] = "联系电话格式不正确（应为 7–20 位数字，可含 -、+、括号）"
     if not data.roles:
         errors["roles"] = "请至少选择一个角色"
     if Role.BUREAU in data.roles:
+        data.region_code = filter_text(data.region_code, 12) or None  # a code, never text: nothing odd reaches SQL
         region = session.get(Region, data.region_code) if data.region_code else None
         if region is None:
             errors["region_code"] = "监管部门用户须选择所属地区"

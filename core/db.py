@@ -261,6 +261,8 @@ log = logging.getLogger(__name__)
 
 def transaction_scoped(session: Session) -> dict[str, Any]:
     """A scratch dict that lives as long as ``session``'s current transaction."""
+    if not session.in_transaction():
+        session.begin()  # begun now, so that its rollback (not a later commit) is what ends the scratch
     return session.info.setdefault(_TRANSACTION, {})
 
 

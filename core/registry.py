@@ -174,6 +174,7 @@ def update_enterprise(
         return enterprise
     _apply(enterprise, data, session.get_one(Region, data.region_code))
     session.flush()
+    session.expire(enterprise, ["region", "industry"])  # they follow the codes just changed
     labels = "、".join(FIELD_LABELS[k] for k in changed)
     audit.record(session, actor, "enterprise.update", enterprise,
                  f"修改企业“{enterprise.name}”：{labels}", data={"changes": changed})

@@ -59,12 +59,15 @@ class Step(Generic[R]):
 @dataclass(frozen=True)
 class Notice:
     """A message the step sends. ``task`` asks the readers to act: it is marked done by
-    the next step of the same record, whoever takes it."""
+    the next step of the same record, whoever takes it. ``about`` is the record the
+    message opens — by default the one that moved; readers who may not open that one
+    (an enterprise hearing of its nomination) are pointed at one they may."""
 
     recipients: Iterable[User]
     title: str
     body: str = ""
     task: bool = False
+    about: Any = None
 
 
 Guard = Callable[[Step[Any]], None]  # raises a DomainError to refuse the step
@@ -167,5 +170,6 @@ def transition(
     for announce in rule.notices:
         for notice in announce(step):
             recipients = [user for user in notice.recipients if user.id != actor.id]
-            notifications.notify(session, recipients, notice.title, notice.body, about=record, task=notice.task)
+            about = record if notice.about is None else notice.about
+            notifications.notify(session, recipients, notice.title, notice.body, about=about, task=notice.task)
     return record

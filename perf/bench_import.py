@@ -53,7 +53,7 @@ def run_once(url: str, rows: int, offset: int) -> dict[str, float]:
         session.flush()
         figures["validate+insert+audit"], created = timed(lambda: import_enterprises(session, actor, parsed))
         figures["commit"], _ = timed(session.commit)
-        assert len(created) == rows
+        assert len(created.created) == rows
         figures["verify audit chain"], report = timed(lambda: audit.verify_chain(session))
         assert report.ok
     engine.dispose()

@@ -129,7 +129,8 @@ def _assert_notified(session: Session, world: World, state: S, action: A, last_n
     notes = list(session.scalars(select(Notification).where(Notification.id > last_note)))
     recipients = {n.user_id for n in notes}
     assert recipients == {_actor(world, who, city_nomination).id for who in expected}
-    assert all(n.object_type == "nomination" for n in notes)
+    # Officials open the nomination; the enterprise opens its own page (it cannot open nominations).
+    assert all(n.object_type == ("enterprise" if n.user_id == world.ent_user.id else "nomination") for n in notes)
     is_task = action in TASKS or (state, action) in TASKS
     bureau_notes = [n for n in notes if n.user_id != world.ent_user.id]
     assert any(n.task for n in bureau_notes) == (is_task and bool(bureau_notes))

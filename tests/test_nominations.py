@@ -163,8 +163,8 @@ def test_reasons_are_frozen_once_submitted(session: Session, world: World) -> No
 def test_attachments_are_kept_by_content_and_checked_by_type(session: Session, world: World, tmp_path) -> None:
     store = FileStore(tmp_path)
     nomination = world.nomination(session, S.DRAFT)
-    link = services.add_attachment(session, world.zhangdian, store, nomination, "报告.pdf", b"%PDF-1.4 test")
-    assert store.path_for(link.attachment.sha256).read_bytes() == b"%PDF-1.4 test"
+    link = services.add_attachment(session, world.zhangdian, store, nomination, "报告.pdf", b"%PDF-1.4 test\n%%EOF\n")
+    assert store.path_for(link.attachment.sha256).read_bytes() == b"%PDF-1.4 test\n%%EOF\n"
     with pytest.raises(ValidationError, match="不支持的文件类型"):
         services.add_attachment(session, world.zhangdian, store, nomination, "run.exe", b"MZ...")
     with pytest.raises(ValidationError, match="内容与扩展名"):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask_wtf.file import FileField
+from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, HiddenField, IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, NumberRange, Optional
 
@@ -48,4 +48,7 @@ class EnterpriseForm(Form):
 
 
 class ImportForm(Form):
-    file = FileField("Excel 文件（.xlsx）")
+    """The bulk import: a workbook, and whether registered credit codes are updated from it."""
+
+    file = FileField("Excel 文件（.xlsx）", validators=[FileRequired("请选择要导入的 .xlsx 文件")])
+    update_existing = BooleanField("更新已登记企业（按统一社会信用代码匹配）")

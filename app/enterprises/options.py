@@ -10,6 +10,7 @@ from app.forms import options
 from core.people import User
 from core.regions import Region, list_industries, regions_under
 from core.scope import jurisdiction_path
+from core.text import filter_text
 
 
 def _root(session: Session, actor: User) -> Region | None:
@@ -35,7 +36,7 @@ def county_choices(session: Session, actor: User) -> list[SelectChoice]:
 
 def fill_choices(form: EnterpriseForm, session: Session, actor: User) -> None:
     form.county_code.choices = [*options([("", "请选择区县")]), *county_choices(session, actor)]
-    county = session.get(Region, form.county_code.data or "")
+    county = session.get(Region, filter_text(form.county_code.data, 12))  # any odd input: no such county
     townships = regions_under(session, county, ("township",)) if county and county.level == "county" else []
     form.township_code.choices = options([("", "（不选，登记到区县）"), *((r.code, r.name) for r in townships)])
     form.industry_code.choices = options([("", "请选择行业"), *((i.code, i.name) for i in list_industries(session))])

@@ -11,24 +11,19 @@ from app.database import db
 from app.downloads import xlsx_response
 from app.enterprises.forms import EnterpriseForm, ImportForm
 from app.enterprises.options import fill_choices, region_filter_choices
-from app.forms import form_status, show_errors
+from app.forms import form_status
 from app.listing import EXPORT_LIMIT, Column, Listing, list_page
 from benchmarks.queries import open_campaigns, selected_benchmarks
 from core import audit, registry
 from core.db import paginate
-from core.enterprise_import import ImportRejected, import_enterprises
+from core.enterprise_import import ImportRejected, ImportResult, import_enterprises
 from core.enterprises import Enterprise
-from core.errors import NotFound, ValidationError
+from core.errors import NotFound
 from core.people import Role
 from core.regions import Region, RegionLevel, list_industries, regions_under
 from core.scope import covers
-from core.text import bounded_int
-from exports.enterprise_register import (
-    UnreadableFile,
-    read_import_rows,
-    render_enterprise_list,
-    render_import_template,
-)
+from core.text import bounded_int, filter_text
+from exports.enterprise_register import read_import_rows, render_enterprise_list, render_import_template
 
 bp = Blueprint("enterprises", __name__, url_prefix="/enterprises")
 REGISTRY_ROLES = (Role.ADMIN, Role.BUREAU)
@@ -123,26 +118,23 @@ def edit(enterprise_id: int) -> str | Response | tuple[str, int]:
 @bp.route("/import", methods=["GET", "POST"])
 @roles_required(*REGISTRY_ROLES)
 def import_file() -> str | Response | tuple[str, int]:
+    """Upload, read, import — all or nothing. A refusal (an unreadable file, or rows with
+    problems) is shown by the central handler re-running this view with the form's refusal."""
     form = ImportForm()
-    problems: list = []
     if form.validate_on_submit():
-        upload = form.file.data
-        try:
-            if not upload or not upload.filename:
-                raise ValidationError({"file": "请选择要导入的 .xlsx 文件"})
-            rows = read_import_rows(upload.read())
-            created = import_enterprises(db(), actor(), rows)
-        except UnreadableFile as exc:
-            form.file.errors = [exc.message]
-        except ImportRejected as exc:
-            problems = exc.problems
-            form.form_errors.append(exc.message)
-        except ValidationError as exc:
-            show_errors(form, exc)
-        else:
-            flash(f"导入成功：共登记 {len(created)} 家企业。", "success")
-            return redirect(url_for("enterprises.index"))
+        rows = read_import_rows(form.file.data.read())
+        result = import_enterprises(db(), actor(), rows, update_existing=form.update_existing.data)
+        flash(_import_summary(result, form.update_existing.data), "success")
+        return redirect(url_for("enterprises.index"))
+    problems = form.refusal.problems if isinstance(form.refusal, ImportRejected) else []
     return render_template("enterprises/import.html", form=form, problems=problems), form_status(form)
+
+
+def _import_summary(result: ImportResult, update_existing: bool) -> str:
+    if not update_existing:
+        return f"导入成功：共登记 {len(result.created)} 家企业。"
+    return (f"导入成功：新登记 {len(result.created)} 家，更新 {len(result.updated)} 家，"
+            f"{result.unchanged} 家无变化。")
 
 
 @bp.route("/import-template.xlsx")
@@ -158,7 +150,7 @@ def import_template() -> Response:
 @login_required
 def region_children() -> Response:
     """Townships of one county in the actor's jurisdiction, for the cascading select."""
-    county = db().get(Region, request.args.get("code", ""))
+    county = db().get(Region, filter_text(request.args.get("code"), 12))
     if county is None or county.level != RegionLevel.COUNTY or not covers(actor(), county.path):
         raise NotFound()
     townships = regions_under(db(), county, ("township",))

@@ -34,7 +34,7 @@ def _time(value: Any) -> str:
 
 
 def _row(n: Nomination) -> list[Any]:
-    return [n.enterprise.name, n.enterprise.credit_code, n.enterprise.region.full_name, n.industry.name,
+    return [n.enterprise.name, n.enterprise.credit_code, n.region.full_name, n.industry.name,
             n.campaign.title, n.nominator_region.full_name, n.state.label, _time(n.submitted_at),
             _time(n.updated_at)]
 

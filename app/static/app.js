@@ -68,7 +68,8 @@
 // checking it. The answer replaces the page's <main>; a redirect is followed as a navigation.
 (function () {
   "use strict";
-  document.querySelectorAll("form[data-progress]").forEach(function (form) {
+  // A refused upload's answer replaces <main>, form included: the new form is wired again.
+  function wire(form) {
     var box = document.querySelector(form.getAttribute("data-progress"));
     var bar = box && box.querySelector(".progress-bar");
     var label = box && box.querySelector("[data-progress-label]");
@@ -99,6 +100,7 @@
         var main = doc.querySelector("main");
         if (main) {
           document.querySelector("main").replaceWith(main);
+          main.querySelectorAll("form[data-progress]").forEach(wire);
           document.title = doc.title;
           window.scrollTo(0, 0);
         } else {
@@ -111,7 +113,8 @@
       });
       xhr.send(new FormData(form));
     });
-  });
+  }
+  document.querySelectorAll("form[data-progress]").forEach(wire);
 })();
 
 // A type-ahead picker: <div data-typeahead data-source="…json?q="> with an input, a hidden
