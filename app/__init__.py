@@ -12,12 +12,13 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 import benchmarks.models
 import benchmarks.workflow  # noqa: F401  (and every workflow table)
 import core.models  # noqa: F401
+from app import auth
 from app import config as configuration
 from app.auth.login import init_login
 from app.cli import register_cli
 from app.database import RequestApp, init_db
 from app.errors import register_error_handlers
-from app.security import init_security
+from app.security import init_rate_limits, init_security
 from app.templating import init_templating
 
 INSTANCE = Path(__file__).resolve().parent.parent / "instance"
@@ -34,6 +35,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     init_login(app)
     init_templating(app)
     register_blueprints(app)
+    init_rate_limits(app, auth.RATE_LIMITS)
     register_cli(app)
     register_error_handlers(app)
     return app

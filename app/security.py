@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Mapping, Sequence
+from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Flask, Response, request
@@ -14,9 +16,6 @@ from werkzeug.routing import IntegerConverter
 from core.text import LARGEST_ID
 
 csrf = CSRFProtect()
-# Per client address: in memory by default (per worker), shared through Redis when
-# RATELIMIT_STORAGE_URI names one. Limits are declared on the routes they protect.
-limiter = Limiter(key_func=get_remote_address)
 
 # No inline script or style anywhere: every asset is a file served by the app itself.
 CONTENT_SECURITY_POLICY = "; ".join([
@@ -62,7 +61,6 @@ def safe_path(target: str | None, same_host: str | None = None) -> str | None:
 def init_security(app: Flask) -> None:
     app.url_map.converters["int"] = BoundedIntConverter
     csrf.init_app(app)
-    limiter.init_app(app)
 
     @app.after_request
     def _headers(response: Response) -> Response:
@@ -76,6 +74,24 @@ def init_security(app: Flask) -> None:
         if response.mimetype == "text/html":
             response.headers.setdefault("Cache-Control", "no-store")
         return _redirect_for_script(response)
+
+
+def init_rate_limits(app: Flask, limits: Mapping[str, Sequence[Mapping[str, Any]]]) -> Limiter:
+    """Give ``app`` its own limiter and put ``limits`` (endpoint → ``Limiter.limit`` keywords) on its views.
+
+    Counters live per client address: in memory by default (per worker), shared through
+    Redis when ``RATELIMIT_STORAGE_URI`` names one. The limiter belongs to this app alone —
+    a module-level one would be re-configured by every other app built in the same
+    process (the test suite builds many).
+    """
+    limiter = Limiter(key_func=get_remote_address, app=app)
+    app.extensions["rate_limiter"] = limiter  # the limits hold it only weakly
+    for endpoint, specs in limits.items():
+        view = app.view_functions[endpoint]
+        for spec in specs:
+            view = limiter.limit(**spec)(view)
+        app.view_functions[endpoint] = view
+    return limiter
 
 
 def _redirect_for_script(response: Response) -> Response:

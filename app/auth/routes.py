@@ -11,7 +11,7 @@ from app.auth.forms import LoginForm, PasswordForm
 from app.auth.guards import actor
 from app.database import db, short_transaction
 from app.forms import form_status
-from app.security import limiter, safe_path
+from app.security import safe_path
 from core import accounts
 from core.text import filter_text
 
@@ -28,10 +28,18 @@ def _refused(response: Response) -> bool:
     return response.status_code == REFUSED
 
 
+# Applied by ``app.security.init_rate_limits`` when the app is built.
+RATE_LIMITS = {
+    "auth.login": [
+        {"limit_value": "5 per 15 minutes", "key_func": _client_and_account, "methods": ["POST"],
+         "deduct_when": _refused,
+         "error_message": "该账户在本机的登录尝试过于频繁，请 15 分钟后再试；如忘记密码请联系系统管理员。"},
+        {"limit_value": "30 per minute", "methods": ["POST"], "error_message": "登录请求过于频繁，请稍后再试。"},
+    ],
+}
+
+
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit("5 per 15 minutes", key_func=_client_and_account, methods=["POST"], deduct_when=_refused,
-               error_message="该账户在本机的登录尝试过于频繁，请 15 分钟后再试；如忘记密码请联系系统管理员。")
-@limiter.limit("30 per minute", methods=["POST"], error_message="登录请求过于频繁，请稍后再试。")
 def login() -> str | Response | tuple[str, int]:
     form = LoginForm()
     if form.validate_on_submit():
