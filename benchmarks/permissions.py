@@ -13,12 +13,17 @@ from core.regions import RegionLevel
 
 __all__ = [
     "can_edit_nomination", "can_manage_campaigns", "can_nominate", "can_select", "can_view_campaigns",
-    "is_province_bureau",
+    "can_work_on_nominations", "is_province_bureau",
 ]
 
 
 def can_view_campaigns(actor: User) -> bool:
     return actor.has_role(Role.ADMIN, Role.BUREAU)
+
+
+def can_work_on_nominations(actor: User) -> bool:
+    """Bureau staff draft, file and move nominations (which ones, the table and scope decide)."""
+    return Role.BUREAU in actor.roles
 
 
 def can_manage_campaigns(actor: User) -> bool:

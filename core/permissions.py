@@ -16,6 +16,11 @@ def can_browse_registry(actor: User) -> bool:
     return actor.has_role(Role.ADMIN, Role.BUREAU)
 
 
+def can_open_enterprises(actor: User) -> bool:
+    """An enterprise's own page: regulators (in scope), and the enterprise's own users."""
+    return can_browse_registry(actor) or Role.ENTERPRISE in actor.roles
+
+
 def can_register_enterprise(actor: User) -> bool:
     return can_browse_registry(actor)
 

@@ -10,7 +10,7 @@ from wtforms.fields.choices import SelectChoice
 
 from app.admin.forms import AuditFilterForm, ResetPasswordForm, UserForm
 from app.admin.lists import AUDIT, USERS, audit_row, audit_table, user_row, user_table
-from app.auth.guards import actor, roles_required
+from app.auth.guards import actor, allowed
 from app.database import db
 from app.downloads import xlsx_response
 from app.enterprises.options import county_choices
@@ -19,7 +19,8 @@ from app.listing import export_rows, list_page
 from core import accounts, audit
 from core.db import CHINA_TZ, paginate, utcnow
 from core.errors import NotFound
-from core.people import ROLE_LABELS, Role, User
+from core.people import ROLE_LABELS, User
+from core.permissions import can_browse_audit, can_manage_users
 from core.regions import Region, regions_under
 from core.text import bounded_date, bounded_int, filter_text
 
@@ -40,7 +41,7 @@ def _region_choices() -> list[SelectChoice]:
 
 
 @bp.route("/users")
-@roles_required(Role.ADMIN)
+@allowed(can_manage_users)
 def users() -> str:
     stmt = accounts.users_query(request.args.get("q", ""), request.args.get("role", ""))
     listed = list_page(db(), stmt, USERS, request.args)
@@ -48,14 +49,14 @@ def users() -> str:
 
 
 @bp.route("/users/export.xlsx")
-@roles_required(Role.ADMIN)
+@allowed(can_manage_users)
 def export_users() -> Response:
     stmt = accounts.users_query(request.args.get("q", ""), request.args.get("role", ""))
     return xlsx_response(user_table(export_rows(db(), stmt, USERS, request.args, user_row)), "用户")
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
-@roles_required(Role.ADMIN)
+@allowed(can_manage_users)
 def new_user() -> str | Response | tuple[str, int]:
     form = UserForm()
     form.region_code.choices = _region_choices()
@@ -67,7 +68,7 @@ def new_user() -> str | Response | tuple[str, int]:
 
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
-@roles_required(Role.ADMIN)
+@allowed(can_manage_users)
 def edit_user(user_id: int) -> str | Response | tuple[str, int]:
     user = _user(user_id)
     form = UserForm(obj=user)
@@ -87,7 +88,7 @@ def edit_user(user_id: int) -> str | Response | tuple[str, int]:
 
 
 @bp.route("/users/<int:user_id>/unlock", methods=["POST"])
-@roles_required(Role.ADMIN)
+@allowed(can_manage_users)
 def unlock_user(user_id: int) -> Response:
     user = _user(user_id)
     if ActionForm().validate_on_submit():
@@ -97,7 +98,7 @@ def unlock_user(user_id: int) -> Response:
 
 
 @bp.route("/users/<int:user_id>/password", methods=["POST"])
-@roles_required(Role.ADMIN)
+@allowed(can_manage_users)
 def reset_password(user_id: int) -> Response:
     user = _user(user_id)
     form = ResetPasswordForm()
@@ -126,7 +127,7 @@ def _audit_filter() -> tuple[AuditFilterForm, audit.AuditFilter]:
 
 
 @bp.route("/audit")
-@roles_required(Role.ADMIN)
+@allowed(can_browse_audit)
 def audit_log() -> str:
     form, flt = _audit_filter()
     listed = list_page(db(), audit.browse(flt), AUDIT, request.args)
@@ -134,14 +135,14 @@ def audit_log() -> str:
 
 
 @bp.route("/audit/export.xlsx")
-@roles_required(Role.ADMIN)
+@allowed(can_browse_audit)
 def export_audit() -> Response:
     _form, flt = _audit_filter()
     return xlsx_response(audit_table(export_rows(db(), audit.browse(flt), AUDIT, request.args, audit_row)), "审计日志")
 
 
 @bp.route("/audit/verify", methods=["POST"])
-@roles_required(Role.ADMIN)
+@allowed(can_browse_audit)
 def verify_audit() -> Response:
     if ActionForm().validate_on_submit():
         report = audit.verify_chain(db())

@@ -6,7 +6,7 @@ from flask import Blueprint, flash, jsonify, redirect, render_template, request,
 from flask_login import login_required
 from werkzeug.wrappers import Response
 
-from app.auth.guards import actor, roles_required
+from app.auth.guards import actor, allowed
 from app.database import db
 from app.downloads import xlsx_response
 from app.enterprises.forms import EnterpriseForm, ImportForm
@@ -19,14 +19,13 @@ from core.db import paginate
 from core.enterprise_import import ImportRejected, ImportResult, import_enterprises
 from core.enterprises import Enterprise
 from core.errors import NotFound
-from core.people import Role
+from core.permissions import can_browse_registry, can_open_enterprises, can_register_enterprise
 from core.regions import Region, RegionLevel, list_industries, regions_under
 from core.scope import covers
 from core.text import bounded_int, filter_text
 from exports.enterprise_register import read_import_rows, render_enterprise_list, render_import_template
 
 bp = Blueprint("enterprises", __name__, url_prefix="/enterprises")
-REGISTRY_ROLES = (Role.ADMIN, Role.BUREAU)
 ENTERPRISES = Listing(
     columns=(
         Column("name", "企业名称", Enterprise.name),
@@ -52,7 +51,7 @@ def _filter() -> registry.EnterpriseFilter:
 
 
 @bp.route("/")
-@roles_required(*REGISTRY_ROLES)
+@allowed(can_browse_registry)
 def index() -> str:
     flt = _filter()
     listed = list_page(db(), registry.enterprises_query(db(), actor(), flt), ENTERPRISES, request.args)
@@ -63,7 +62,7 @@ def index() -> str:
 
 
 @bp.route("/export.xlsx")
-@roles_required(*REGISTRY_ROLES)
+@allowed(can_browse_registry)
 def export() -> Response:
     """Exactly what the list shows under the same filters and order, every page of it."""
     stmt = registry.enterprises_query(db(), actor(), _filter())
@@ -72,7 +71,7 @@ def export() -> Response:
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@roles_required(*REGISTRY_ROLES)
+@allowed(can_register_enterprise)
 def new() -> str | Response | tuple[str, int]:
     form = EnterpriseForm()
     fill_choices(form, db(), actor())
@@ -84,7 +83,7 @@ def new() -> str | Response | tuple[str, int]:
 
 
 @bp.route("/<int:enterprise_id>")
-@roles_required(*REGISTRY_ROLES, Role.ENTERPRISE)
+@allowed(can_open_enterprises)
 def show(enterprise_id: int) -> str:
     enterprise = registry.get_enterprise(db(), actor(), enterprise_id)
     return render_template(
@@ -96,7 +95,7 @@ def show(enterprise_id: int) -> str:
 
 
 @bp.route("/<int:enterprise_id>/edit", methods=["GET", "POST"])
-@roles_required(*REGISTRY_ROLES)
+@allowed(can_browse_registry)
 def edit(enterprise_id: int) -> str | Response | tuple[str, int]:
     enterprise = registry.get_enterprise(db(), actor(), enterprise_id)
     form = EnterpriseForm(obj=enterprise)
@@ -116,7 +115,7 @@ def edit(enterprise_id: int) -> str | Response | tuple[str, int]:
 
 
 @bp.route("/import", methods=["GET", "POST"])
-@roles_required(*REGISTRY_ROLES)
+@allowed(can_register_enterprise)
 def import_file() -> str | Response | tuple[str, int]:
     """Upload, read, import — all or nothing. A refusal (an unreadable file, or rows with
     problems) is shown by the central handler re-running this view with the form's refusal."""
@@ -138,7 +137,7 @@ def _import_summary(result: ImportResult, update_existing: bool) -> str:
 
 
 @bp.route("/import-template.xlsx")
-@roles_required(*REGISTRY_ROLES)
+@allowed(can_browse_registry)
 def import_template() -> Response:
     user = actor()
     root = user.region if user.region is not None and not user.is_admin else db().get(Region, "370000")

@@ -11,7 +11,7 @@ from pathlib import Path
 from flask import Blueprint, current_app, flash, jsonify, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-from app.auth.guards import actor, roles_required
+from app.auth.guards import actor, allowed
 from app.database import db
 from app.downloads import attachment_response, xlsx_response
 from app.enterprises.options import region_filter_choices
@@ -30,19 +30,24 @@ from app.security import safe_path
 from benchmarks import campaigns as campaign_services
 from benchmarks import queries, services
 from benchmarks.models import NominationState
-from benchmarks.permissions import can_edit_nomination, can_manage_campaigns, can_nominate, can_select
+from benchmarks.permissions import (
+    can_edit_nomination,
+    can_manage_campaigns,
+    can_nominate,
+    can_select,
+    can_view_campaigns,
+    can_work_on_nominations,
+)
 from benchmarks.workflow import CAMPAIGN_FLOW, NOMINATION_FLOW, Action, CampaignAction
 from core import audit
 from core.attachments import FileStore
 from core.db import paginate
 from core.errors import NotFound, PermissionDenied
-from core.people import Role
 from core.regions import list_industries
 from core.text import bounded_int
 from core.workflow import transition
 
 bp = Blueprint("nominations", __name__)
-OFFICIALS = (Role.ADMIN, Role.BUREAU)
 DONE = {  # what the flash says once a step is taken
     Action.SUBMIT: "已上报市级", Action.ENDORSE: "已推荐至省级", Action.RETURN: "已退回县级",
     Action.SELECT: "已确定为省级标杆", Action.REJECT: "已决定不予入选", Action.WITHDRAW: "已撤回推荐",
@@ -61,7 +66,7 @@ def _history_page(record: object) -> object:
 
 
 @bp.route("/campaigns/")
-@roles_required(*OFFICIALS)
+@allowed(can_view_campaigns)
 def campaigns() -> str:
     return render_template("nominations/campaigns.html", campaigns=queries.campaigns(db()))
 
@@ -72,10 +77,8 @@ def _campaign_form(form: CampaignForm) -> CampaignForm:
 
 
 @bp.route("/campaigns/new", methods=["GET", "POST"])
-@roles_required(Role.BUREAU)
+@allowed(can_manage_campaigns, "遴选批次由省级监管部门发起、修改和结束。")
 def new_campaign() -> str | Response | tuple[str, int]:
-    if not can_manage_campaigns(actor()):
-        raise PermissionDenied("只有省级监管部门可以发起遴选批次。")
     form = _campaign_form(CampaignForm())
     if form.validate_on_submit():
         campaign = campaign_services.open_campaign(db(), actor(), form.to_input())
@@ -85,7 +88,7 @@ def new_campaign() -> str | Response | tuple[str, int]:
 
 
 @bp.route("/campaigns/<int:campaign_id>")
-@roles_required(*OFFICIALS)
+@allowed(can_view_campaigns)
 def campaign(campaign_id: int) -> str:
     found = queries.get_campaign(db(), actor(), campaign_id)
     flt = queries.NominationFilter(campaign_id=found.id)
@@ -100,11 +103,9 @@ def campaign(campaign_id: int) -> str:
 
 
 @bp.route("/campaigns/<int:campaign_id>/edit", methods=["GET", "POST"])
-@roles_required(Role.BUREAU)
+@allowed(can_manage_campaigns, "遴选批次由省级监管部门发起、修改和结束。")
 def edit_campaign(campaign_id: int) -> str | Response | tuple[str, int]:
     found = queries.get_campaign(db(), actor(), campaign_id)
-    if not can_manage_campaigns(actor()):
-        raise PermissionDenied("只有省级监管部门可以修改遴选批次。")
     form = _campaign_form(CampaignForm(obj=found))
     if request.method == "GET":
         form.industry_codes.data = sorted(found.industry_codes)
@@ -117,7 +118,7 @@ def edit_campaign(campaign_id: int) -> str | Response | tuple[str, int]:
 
 
 @bp.route("/campaigns/<int:campaign_id>/actions/<action>", methods=["POST"])
-@roles_required(Role.BUREAU)
+@allowed(can_manage_campaigns, "遴选批次由省级监管部门发起、修改和结束。")
 def campaign_act(campaign_id: int, action: str) -> Response:
     found = queries.get_campaign(db(), actor(), campaign_id)
     if action not in CampaignAction.__members__.values():
@@ -130,7 +131,7 @@ def campaign_act(campaign_id: int, action: str) -> Response:
 
 
 @bp.route("/campaigns/<int:campaign_id>/industries/<industry_code>")
-@roles_required(*OFFICIALS)
+@allowed(can_view_campaigns)
 def selection(campaign_id: int, industry_code: str) -> str:
     """Candidates of one industry side by side, with the province's decision forms."""
     found = queries.get_campaign(db(), actor(), campaign_id)
@@ -151,7 +152,7 @@ def selection(campaign_id: int, industry_code: str) -> str:
 
 
 @bp.route("/campaigns/<int:campaign_id>/nominations/new", methods=["GET", "POST"])
-@roles_required(Role.BUREAU)
+@allowed(can_nominate, "只有县级或市级监管部门可以推荐标杆企业。")
 def new(campaign_id: int) -> str | Response | tuple[str, int]:
     found = queries.get_campaign(db(), actor(), campaign_id)
     if not can_nominate(actor(), found):
@@ -170,7 +171,7 @@ def new(campaign_id: int) -> str | Response | tuple[str, int]:
 
 
 @bp.route("/campaigns/<int:campaign_id>/nominations/eligible.json")
-@roles_required(Role.BUREAU)
+@allowed(can_nominate, "只有县级或市级监管部门可以推荐标杆企业。")
 def eligible(campaign_id: int) -> Response:
     """The type-ahead of the new-nomination form: up to 20 matching enterprises in scope."""
     found = queries.get_campaign(db(), actor(), campaign_id)
@@ -192,7 +193,7 @@ def _nomination_filter() -> queries.NominationFilter:
 
 
 @bp.route("/nominations/")
-@roles_required(*OFFICIALS)
+@allowed(can_view_campaigns)
 def index() -> str:
     flt = _nomination_filter()
     listed = list_page(db(), queries.nominations_query(db(), actor(), flt), NOMINATIONS, request.args)
@@ -204,7 +205,7 @@ def index() -> str:
 
 
 @bp.route("/nominations/export.xlsx")
-@roles_required(*OFFICIALS)
+@allowed(can_view_campaigns)
 def export() -> Response:
     """The list as filtered and sorted on the page, every page of it."""
     stmt = queries.nominations_query(db(), actor(), _nomination_filter())
@@ -212,7 +213,7 @@ def export() -> Response:
 
 
 @bp.route("/nominations/<int:nomination_id>")
-@roles_required(*OFFICIALS)
+@allowed(can_view_campaigns)
 def show(nomination_id: int) -> str:
     nomination = queries.get_nomination(db(), actor(), nomination_id)
     return render_template(
@@ -223,7 +224,7 @@ def show(nomination_id: int) -> str:
 
 
 @bp.route("/nominations/<int:nomination_id>/edit", methods=["GET", "POST"])
-@roles_required(Role.BUREAU)
+@allowed(can_work_on_nominations)
 def edit(nomination_id: int) -> str | Response | tuple[str, int]:
     nomination = queries.get_nomination(db(), actor(), nomination_id)
     if not can_edit_nomination(actor(), nomination):
@@ -241,7 +242,7 @@ def _back_or(default: str) -> Response:
 
 
 @bp.route("/nominations/<int:nomination_id>/actions/<action>", methods=["POST"])
-@roles_required(Role.BUREAU)
+@allowed(can_work_on_nominations)
 def act(nomination_id: int, action: str) -> Response:
     nomination = queries.get_nomination(db(), actor(), nomination_id)
     if action not in Action.__members__.values():
@@ -255,7 +256,7 @@ def act(nomination_id: int, action: str) -> Response:
 
 
 @bp.route("/nominations/<int:nomination_id>/attachments", methods=["POST"])
-@roles_required(Role.BUREAU)
+@allowed(can_work_on_nominations)
 def upload(nomination_id: int) -> Response:
     nomination = queries.get_nomination(db(), actor(), nomination_id)
     form = AttachmentForm()
@@ -270,7 +271,7 @@ def upload(nomination_id: int) -> Response:
 
 
 @bp.route("/nominations/<int:nomination_id>/attachments/<int:link_id>")
-@roles_required(*OFFICIALS)
+@allowed(can_view_campaigns)
 def download(nomination_id: int, link_id: int) -> Response:
     nomination = queries.get_nomination(db(), actor(), nomination_id)
     link = next((a for a in nomination.attachments if a.id == link_id), None)
@@ -283,7 +284,7 @@ def download(nomination_id: int, link_id: int) -> Response:
 
 
 @bp.route("/nominations/<int:nomination_id>/attachments/<int:link_id>/delete", methods=["POST"])
-@roles_required(Role.BUREAU)
+@allowed(can_work_on_nominations)
 def delete_attachment(nomination_id: int, link_id: int) -> Response:
     nomination = queries.get_nomination(db(), actor(), nomination_id)
     if ActionForm().validate_on_submit():
