@@ -43,6 +43,14 @@ class Form(FlaskForm):
             return False  # the refused submission is being shown again, not re-run
         return super().validate_on_submit(extra_validators)
 
+    def validated(self) -> Form:
+        """For a form posted by a button on another page: invalid input is refused like a
+        service refusal (the message flashed on the page the user came from), never dropped."""
+        if not self.validate_on_submit():
+            raise ValidationError({name: messages[0] for name, messages in self.errors.items() if messages}
+                                  or "提交的内容无效，请刷新页面后重试。")
+        return self
+
     def _show_refusal(self, refusal: DomainError, saved: Any) -> None:
         self.refusal = refusal
         if isinstance(refusal, ValidationError):

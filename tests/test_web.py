@@ -245,3 +245,16 @@ def test_a_campaign_description_is_markdown_without_script(client: FlaskClient, 
     login(world.zibo)
     html = client.get(f"/campaigns/{world.campaign.id}").get_data(as_text=True)
     assert "<li><strong>重点</strong>行业</li>" in html and "alert(1)" not in html
+
+
+def test_a_button_form_posted_without_its_required_input_says_so(client: FlaskClient, login, session: Session,
+                                                                 world: World) -> None:
+    """Forms posted from another page's button are refused with a message, never silently dropped."""
+    login(world.admin)
+    before = world.zibo.password_hash
+    page = f"/admin/users/{world.zibo.id}"
+    response = client.post(f"{page}/password", data={"password": ""}, headers={"Referer": page},
+                           follow_redirects=True)
+    assert "请填写新密码" in response.get_data(as_text=True)
+    session.expire_all()
+    assert world.zibo.password_hash == before

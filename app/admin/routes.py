@@ -91,9 +91,9 @@ def edit_user(user_id: int) -> str | Response | tuple[str, int]:
 @allowed(can_manage_users)
 def unlock_user(user_id: int) -> Response:
     user = _user(user_id)
-    if ActionForm().validate_on_submit():
-        accounts.unlock_user(db(), actor(), user)
-        flash(f"已解锁用户 {user.username}。", "success")
+    ActionForm().validated()
+    accounts.unlock_user(db(), actor(), user)
+    flash(f"已解锁用户 {user.username}。", "success")
     return redirect(url_for("admin.edit_user", user_id=user.id), code=303)
 
 
@@ -101,10 +101,9 @@ def unlock_user(user_id: int) -> Response:
 @allowed(can_manage_users)
 def reset_password(user_id: int) -> Response:
     user = _user(user_id)
-    form = ResetPasswordForm()
-    if form.validate_on_submit():
-        accounts.reset_password(db(), actor(), user, form.password.data or "")
-        flash(f"已重置用户 {user.username} 的密码，其原有登录已失效。", "success")
+    form = ResetPasswordForm().validated()
+    accounts.reset_password(db(), actor(), user, form.password.data or "")
+    flash(f"已重置用户 {user.username} 的密码，其原有登录已失效。", "success")
     return redirect(url_for("admin.edit_user", user_id=user.id), code=303)
 
 
@@ -144,11 +143,11 @@ def export_audit() -> Response:
 @bp.route("/audit/verify", methods=["POST"])
 @allowed(can_browse_audit)
 def verify_audit() -> Response:
-    if ActionForm().validate_on_submit():
-        report = audit.verify_chain(db())
-        if report.ok:
-            flash(f"审计链校验通过：共 {report.checked} 条事件，{report.checkpoints} 个检查点均在链中，"
-                  "未发现篡改或删除。", "success")
-        else:
-            flash(f"审计链校验未通过：{report.problem}。", "danger")
+    ActionForm().validated()
+    report = audit.verify_chain(db())
+    if report.ok:
+        flash(f"审计链校验通过：共 {report.checked} 条事件，{report.checkpoints} 个检查点均在链中，"
+              "未发现篡改或删除。", "success")
+    else:
+        flash(f"审计链校验未通过：{report.problem}。", "danger")
     return redirect(url_for("admin.audit_log"), code=303)

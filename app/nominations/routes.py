@@ -123,11 +123,10 @@ def campaign_act(campaign_id: int, action: str) -> Response:
     found = queries.get_campaign(db(), actor(), campaign_id)
     if action not in CampaignAction.__members__.values():
         raise NotFound()
-    form = TransitionForm()
-    if form.validate_on_submit():
-        transition(db(), actor(), found, CampaignAction(action), form.expected_version(), reason=form.reason.data or "")
-        flash(f"遴选批次已{CampaignAction(action).label.removesuffix('批次')}。", "success")
-    return redirect(url_for("nominations.campaign", campaign_id=found.id))
+    form = TransitionForm().validated()
+    transition(db(), actor(), found, CampaignAction(action), form.expected_version(), reason=form.reason.data or "")
+    flash(f"遴选批次已{CampaignAction(action).label.removesuffix('批次')}。", "success")
+    return redirect(url_for("nominations.campaign", campaign_id=found.id), code=303)
 
 
 @bp.route("/campaigns/<int:campaign_id>/industries/<industry_code>")
@@ -247,11 +246,9 @@ def act(nomination_id: int, action: str) -> Response:
     nomination = queries.get_nomination(db(), actor(), nomination_id)
     if action not in Action.__members__.values():
         raise NotFound()
-    form = TransitionForm()
-    if form.validate_on_submit():
-        step = Action(action)
-        transition(db(), actor(), nomination, step, form.expected_version(), reason=form.reason.data or "")
-        flash(f"{DONE[step]}：{nomination.enterprise.name}。", "success")
+    form, step = TransitionForm().validated(), Action(action)
+    transition(db(), actor(), nomination, step, form.expected_version(), reason=form.reason.data or "")
+    flash(f"{DONE[step]}：{nomination.enterprise.name}。", "success")
     return _back_or(url_for("nominations.show", nomination_id=nomination.id))
 
 
@@ -259,14 +256,12 @@ def act(nomination_id: int, action: str) -> Response:
 @allowed(can_work_on_nominations)
 def upload(nomination_id: int) -> Response:
     nomination = queries.get_nomination(db(), actor(), nomination_id)
-    form = AttachmentForm()
-    if form.validate_on_submit():
-        upload_file = form.file.data
-        filename = (upload_file.filename if upload_file else "") or ""
-        data = upload_file.read() if upload_file else b""
-        link = services.add_attachment(db(), actor(), _store(), nomination, filename, data,
-                                       form.description.data or "")
-        flash(f"已上传证明材料“{link.attachment.filename}”。", "success")
+    form = AttachmentForm().validated()
+    upload_file = form.file.data
+    filename = (upload_file.filename if upload_file else "") or ""
+    data = upload_file.read() if upload_file else b""
+    link = services.add_attachment(db(), actor(), _store(), nomination, filename, data, form.description.data or "")
+    flash(f"已上传证明材料“{link.attachment.filename}”。", "success")
     return redirect(url_for("nominations.show", nomination_id=nomination.id), code=303)
 
 
@@ -287,7 +282,7 @@ def download(nomination_id: int, link_id: int) -> Response:
 @allowed(can_work_on_nominations)
 def delete_attachment(nomination_id: int, link_id: int) -> Response:
     nomination = queries.get_nomination(db(), actor(), nomination_id)
-    if ActionForm().validate_on_submit():
-        services.remove_attachment(db(), actor(), nomination, link_id)
-        flash("证明材料已删除。", "success")
+    ActionForm().validated()
+    services.remove_attachment(db(), actor(), nomination, link_id)
+    flash("证明材料已删除。", "success")
     return redirect(url_for("nominations.show", nomination_id=nomination.id), code=303)
