@@ -9,8 +9,9 @@
 ``AUDIT_CHECKPOINTS``   the file the chain's head is appended to after each commit;
                         default ``instance/audit-checkpoints.log``.
 ``UPLOAD_DIR``          where uploaded files live; default ``instance/uploads``.
-``RATELIMIT_STORAGE_URI`` where rate-limit counters live: ``memory://`` (default, per worker)
-                        or ``redis://host:6379`` to share them between workers and hosts.
+``RATELIMIT_STORAGE_URI`` where rate-limit counters live: by default a SQLite file under
+                        ``instance/`` shared by the workers of one host; ``redis://host:6379`` to
+                        share them between hosts.
 ``PROXY_HOPS``          how many reverse proxies stand in front of the app (default 0). Their
                         ``X-Forwarded-*`` headers are then trusted, so the sign-in limits count
                         clients, not the proxy. Never set it higher than the proxies there are:
@@ -90,7 +91,8 @@ def load(instance: Path, overrides: Mapping[str, Any] | None = None) -> dict[str
         "DATABASE_URL": os.environ.get("DATABASE_URL") or f"sqlite:///{instance / 'biaogan.db'}",
         "UPLOAD_DIR": os.environ.get("UPLOAD_DIR") or str(instance / "uploads"),
         "AUDIT_CHECKPOINTS": os.environ.get("AUDIT_CHECKPOINTS") or str(instance / "audit-checkpoints.log"),
-        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI") or "memory://",
+        "RATELIMIT_STORAGE_URI": (os.environ.get("RATELIMIT_STORAGE_URI")
+                                  or f"sqlite://{instance / 'ratelimits.sqlite'}"),
         "RATELIMIT_HEADERS_ENABLED": False,
         "PROXY_HOPS": _proxy_hops(),
         "MAX_CONTENT_LENGTH": 25 * 1024 * 1024,

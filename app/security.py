@@ -13,6 +13,7 @@ from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.routing import IntegerConverter
 
+from app import ratelimits  # noqa: F401  (registers the sqlite:// rate-limit store)
 from core.text import LARGEST_ID
 
 csrf = CSRFProtect()
@@ -79,8 +80,9 @@ def init_security(app: Flask) -> None:
 def init_rate_limits(app: Flask, limits: Mapping[str, Sequence[Mapping[str, Any]]]) -> Limiter:
     """Give ``app`` its own limiter and put ``limits`` (endpoint → ``Limiter.limit`` keywords) on its views.
 
-    Counters live per client address: in memory by default (per worker), shared through
-    Redis when ``RATELIMIT_STORAGE_URI`` names one. The limiter belongs to this app alone —
+    Counters live per client address in ``RATELIMIT_STORAGE_URI``: by default a SQLite
+    file under ``instance/`` that every worker on the host shares (``app.ratelimits``),
+    Redis when several hosts must share them. The limiter belongs to this app alone —
     a module-level one would be re-configured by every other app built in the same
     process (the test suite builds many).
     """

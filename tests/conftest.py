@@ -88,6 +88,7 @@ def app(connection: Connection, engine: Engine, tmp_path: Path) -> Flask:
         "AUDIT_KEY": AUDIT_KEY,
         "AUDIT_CHECKPOINTS": "",
         "RATELIMIT_ENABLED": False,
+        "RATELIMIT_STORAGE_URI": "memory://",
         "DATABASE_URL": engine.url.render_as_string(hide_password=False),
         "SESSION_FACTORY": lambda: _session_on(connection),
         "UPLOAD_DIR": str(tmp_path / "uploads"),

@@ -259,6 +259,7 @@ def committed(tmp_path: Path) -> Iterator[Engine]:
 def _cli_app(engine: Engine, tmp_path: Path) -> Flask:
     return create_app({"TESTING": True, "SECRET_KEY": "x", "UPLOAD_DIR": str(tmp_path / "uploads"),
                        "AUDIT_KEY": TEST_SEAL.key.decode(), "AUDIT_CHECKPOINTS": str(tmp_path / "cp.log"),
+                       "RATELIMIT_STORAGE_URI": "memory://",
                        "DATABASE_URL": engine.url.render_as_string(hide_password=False)})
 
 

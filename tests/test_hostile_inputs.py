@@ -282,7 +282,8 @@ def stage(engine: Engine, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
         session.close()
         app = create_app({
             "TESTING": True, "SECRET_KEY": "hostile-sweep-secret", "AUDIT_KEY": AUDIT_KEY,
-            "AUDIT_CHECKPOINTS": "", "RATELIMIT_ENABLED": False, "WTF_CSRF_ENABLED": True,
+            "AUDIT_CHECKPOINTS": "", "RATELIMIT_ENABLED": False,
+            "RATELIMIT_STORAGE_URI": "memory://", "WTF_CSRF_ENABLED": True,
             "DATABASE_URL": engine.url.render_as_string(hide_password=False),
             "SESSION_FACTORY": session_on, "UPLOAD_DIR": str(uploads),
         })

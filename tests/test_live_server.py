@@ -77,7 +77,7 @@ def _seed(engine: Engine, seal: Seal, uploads: Path) -> int:
         person("live_zibo", Role.BUREAU, "370300")
         zhangdian = person("live_zhangdian", Role.BUREAU, "370303")
         for name in ("live_signer1", "live_signer2", "live_signer3", "live_signer4", "live_victim_a",
-                     "live_victim_b", "live_victim_c", "live_leaver"):
+                     "live_victim_b", "live_victim_c", "live_victim_d", "live_leaver"):
             person(name, Role.EXPERT)
         enterprise = register_enterprise(session, zhangdian, EnterpriseInput(
             "张店标杆化工有限公司", demo_credit_code("370303", 690001), "370303", "CHEM"))
@@ -103,7 +103,7 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
             nomination_id = _seed(engine, Seal(AUDIT_KEY.encode(), checkpoints), uploads)
             env = {"BIAOGAN_ENV": "production", "DATABASE_URL": url, "SECRET_KEY": SECRET_KEY,
                    "AUDIT_KEY": AUDIT_KEY, "AUDIT_CHECKPOINTS": str(checkpoints), "UPLOAD_DIR": str(uploads),
-                   "RATELIMIT_STORAGE_URI": "memory://"}
+                   "RATELIMIT_STORAGE_URI": f"sqlite://{tmp / 'ratelimits.sqlite'}"}
             with gunicorn(env, tmp / "gunicorn.log") as server:
                 yield Live(server, engine, env, checkpoints, nomination_id)
         finally:
@@ -210,6 +210,18 @@ def test_forty_eight_parallel_sign_ins_count_every_wrong_password(live: Live) ->
         signers = [live.user(session, f"live_signer{n}") for n in range(1, 5)]
         assert all(s.failed_logins == 0 and s.last_login_at is not None for s in signers)
         assert sum(events(s, "user.login") for s in signers) == 24
+
+
+def test_one_clients_sixth_guess_is_throttled_whichever_worker_answers(live: Live) -> None:
+    """The per-client counters are shared by both workers (the default SQLite store): one
+    client gets five refusals, then 429 — not five per worker."""
+    guesser = Browser(live.server, "127.0.3.1")
+    answers = [guesser.copy().sign_in("live_victim_d", "wrong-pass-1") for _ in range(7)]
+    assert [a.status for a in answers] == [401] * 5 + [429] * 2, live.server.log_tail()
+    assert "登录尝试过于频繁" in answers[-1].body
+    with live.session() as session:
+        victim = live.user(session, "live_victim_d")
+        assert victim.failed_logins == 5 and not victim.is_locked(utcnow())
 
 
 def test_fifty_parallel_mark_all_read(live: Live) -> None:

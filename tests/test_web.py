@@ -25,7 +25,7 @@ from tests.xlsx import row, workbook
 def _csrf_app(app: Flask) -> Flask:
     """The same app with CSRF protection on, as in production."""
     keep = ("SECRET_KEY", "AUDIT_KEY", "AUDIT_CHECKPOINTS", "DATABASE_URL", "UPLOAD_DIR", "SESSION_FACTORY",
-            "RATELIMIT_ENABLED")
+            "RATELIMIT_ENABLED", "RATELIMIT_STORAGE_URI")
     return create_app({**{k: app.config[k] for k in keep}, "TESTING": True})
 
 

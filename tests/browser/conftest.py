@@ -76,6 +76,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
         # CSRF stays on: the browser must prove every form carries its token.
         app = create_app({"SECRET_KEY": "browser-test", "AUDIT_KEY": BROWSER_SEAL.key.decode(),
                           "AUDIT_CHECKPOINTS": str(tmp / "checkpoints.log"),
+                          "RATELIMIT_STORAGE_URI": f"sqlite://{tmp / 'ratelimits.sqlite'}",
                           "DATABASE_URL": url, "UPLOAD_DIR": str(uploads)})
         server: BaseWSGIServer = make_server("127.0.0.1", 0, app, threaded=True,
                                              request_handler=QuietRequestHandler)
