@@ -9,9 +9,11 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+# Every model and every workflow table registered before the first query.
 import benchmarks.models
 import benchmarks.workflow  # noqa: F401  (and every workflow table)
 import core.models  # noqa: F401
+import standards.models  # noqa: F401
 from app import auth
 from app import config as configuration
 from app.auth.login import init_login

@@ -95,32 +95,41 @@ def round_half_up(value: Decimal | int, places: int = 1) -> Decimal:
     return Decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
 
 
-class DecimalScore(TypeDecorator[Decimal]):
-    """A score with one decimal place, handed back as ``Decimal`` on both databases.
+class ExactDecimal(TypeDecorator[Decimal]):
+    """A ``NUMERIC(precision, scale)`` handed back as ``Decimal`` on both databases.
 
-    PostgreSQL keeps ``NUMERIC(6,1)`` exactly. SQLite has no decimal type: it stores a
-    REAL, and every one-decimal value below a million survives that round trip, so the
-    value is re-read through ``repr`` and rounded back to one place.
+    PostgreSQL keeps it exactly. SQLite has no decimal type: it stores a REAL, and a value
+    of at most 15 significant digits survives that round trip, so it is re-read through
+    ``repr`` and rounded half-up back to ``scale`` places — exact again.
     """
 
-    impl = Numeric(6, 1)
+    impl = Numeric
     cache_ok = True
 
+    def __init__(self, precision: int = 6, scale: int = 1) -> None:
+        super().__init__(precision, scale)
+        self.precision, self.scale = precision, scale
+
     def load_dialect_impl(self, dialect: Any) -> TypeEngine[Any]:
-        if dialect.name == "sqlite":
-            return dialect.type_descriptor(Numeric(6, 1, asdecimal=False))
-        return dialect.type_descriptor(Numeric(6, 1))
+        asdecimal = dialect.name != "sqlite"
+        return dialect.type_descriptor(Numeric(self.precision, self.scale, asdecimal=asdecimal))
 
     def process_bind_param(self, value: Decimal | None, dialect: Any) -> Any:
         if value is None:
             return None
-        rounded = round_half_up(value)
+        rounded = round_half_up(Decimal(value), self.scale)
         return float(rounded) if dialect.name == "sqlite" else rounded
 
     def process_result_value(self, value: Any, dialect: Any) -> Decimal | None:
         if value is None:
             return None
-        return round_half_up(Decimal(repr(value)) if isinstance(value, float) else Decimal(value))
+        exact = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+        return round_half_up(exact, self.scale)
+
+
+def DecimalScore() -> ExactDecimal:
+    """A score with one decimal place (``NUMERIC(6,1)``), the scoring rules' precision."""
+    return ExactDecimal(6, 1)
 
 
 def enum_column(enum_type: type[enum.StrEnum], name: str, length: int) -> Enum:

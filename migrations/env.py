@@ -13,7 +13,8 @@ from sqlalchemy import Connection
 
 import benchmarks.models  # noqa: F401  (registers every model on Base.metadata)
 import core.models  # noqa: F401
-from core.db import Base, UTCDateTime, make_engine
+import standards.models  # noqa: F401
+from core.db import Base, ExactDecimal, UTCDateTime, make_engine
 
 config = context.config
 target_metadata = Base.metadata
@@ -23,6 +24,8 @@ def _render_item(type_: str, obj: Any, autogen_context: Any) -> str | bool:
     """Write our UTC column type as the plain SQL type it is, keeping migrations standalone."""
     if type_ == "type" and isinstance(obj, UTCDateTime):
         return "sa.DateTime(timezone=True)"
+    if type_ == "type" and isinstance(obj, ExactDecimal):
+        return f"sa.Numeric({obj.precision}, {obj.scale})"
     return False
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from benchmarks.grading import (
     SHANDONG_BANDS,
@@ -17,6 +19,7 @@ from benchmarks.grading import (
     evaluate,
     grade,
 )
+from benchmarks.models import RiskBand
 from core.errors import ValidationError
 
 D = Decimal
@@ -95,3 +98,10 @@ def test_an_enterprise_may_add_control_levels_but_never_drop_the_required_ones()
     assert control_levels(RiskLevel.LOW, [ControlLevel.WORKSHOP]) == [
         ControlLevel.WORKSHOP, ControlLevel.TEAM, ControlLevel.POST]
     assert ControlLevel.TEAM in control_levels(RiskLevel.LOW, [])
+
+
+def test_the_migration_seeds_exactly_the_shandong_bands(session: Session) -> None:
+    rows = session.scalars(select(RiskBand).where(RiskBand.industry_code.is_(None))).all()
+    seeded = {(r.method, r.level): (r.lower, r.inclusive) for r in rows}
+    expected = {(m, b.level.value): (b.lower, b.inclusive) for m, table in SHANDONG_BANDS.items() for b in table}
+    assert seeded == expected
