@@ -14,6 +14,7 @@ import benchmarks.models
 import benchmarks.workflow  # noqa: F401  (and every workflow table)
 import core.models  # noqa: F401
 import standards.models  # noqa: F401
+import standards.workflow  # noqa: F401
 from app import auth
 from app import config as configuration
 from app.auth.login import init_login

@@ -28,6 +28,8 @@ from core.enterprises import Enterprise
 from core.people import Role, User, UserRole
 from core.regions import Region
 from core.workflow import transition
+from standards.models import Clause, ClauseKind, StandardProject, StandardVersion
+from standards.projects import ProjectInput, raise_project
 
 PASSWORD = "pass1234word"
 _serial = itertools.count(9000)
@@ -177,3 +179,32 @@ def sign_in(app: Flask, client: FlaskClient, user: User) -> FlaskClient:
 def trail(session: Session, record: object) -> list[AuditEvent]:
     """A record's events, oldest first (the page shows them newest first)."""
     return list(reversed(session.scalars(history(record)).all()))  # type: ignore[arg-type]
+
+
+# --- standards ------------------------------------------------------------------------------
+
+
+def make_expert(session: Session, username: str) -> User:
+    return make_user(session, username, Role.EXPERT, name=f"专家{username}")
+
+
+def make_project(session: Session, world: World, experts: int = 4, title: str = "化工企业风险分级管控实施指南"
+                 ) -> StandardProject:
+    """A project raised by the province from 张店甲化工 (selected), 张店区 as its editor,
+    ``experts`` panel experts (the world's own expert first)."""
+    source = world.nomination(session, NominationState.SELECTED, world.ent_zd)
+    panel = [world.expert, *(make_expert(session, f"t_expert{n}") for n in range(2, experts + 1))][:experts]
+    return raise_project(session, world.sheng, ProjectInput(
+        title=title, industry_code="CHEM", source_ids=[source.id], editor_ids=[world.zhangdian.id],
+        expert_ids=[u.id for u in panel], english_title="Implementation guide"))
+
+
+def add_clause(session: Session, version: StandardVersion, kind: ClauseKind, parent: Clause | None = None,
+               title: str = "", body: str = "", **fields: object) -> Clause:
+    """A clause appended under ``parent`` (or at the top), as the editor would add it."""
+    siblings = [c for c in version.clauses if c.parent_id == (parent.id if parent else None)]
+    clause = Clause(version=version, kind=kind, parent_id=parent.id if parent else None, position=len(siblings),
+                    title=title, body=body, **fields)
+    session.add(clause)
+    session.flush()
+    return clause
