@@ -13,7 +13,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 import benchmarks.models
 import benchmarks.workflow  # noqa: F401  (and every workflow table)
 import core.models  # noqa: F401
-import standards.models  # noqa: F401
+import standards.models
 import standards.workflow  # noqa: F401
 from app import auth
 from app import config as configuration
