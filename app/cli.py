@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from app.database import database
 from core import audit, migrate
 from core.accounts import UserInput, create_user
+from core.audit_verify import verify_chain
 from core.errors import ValidationError
 from core.people import Role
 
@@ -74,7 +75,7 @@ def audit_group() -> None:
 @audit_group.command("verify", help="校验审计链与检查点：完好时输出 OK，否则指出第一处问题。")
 def audit_verify() -> None:
     with unit_of_work() as session:
-        report = audit.verify_chain(session)
+        report = verify_chain(session)
     if report.ok:
         click.echo(f"OK: {report.checked} events, chain intact, {report.checkpoints} checkpoints confirmed")
         return

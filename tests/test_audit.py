@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from app import create_app
 from core import audit, migrate
 from core.audit import AuditEvent, Seal, use_seal
+from core.audit_verify import ChainReport, verify_chain
 from core.db import make_engine
 from core.errors import ValidationError
 from core.people import Role
@@ -48,17 +49,17 @@ def _as_the_database_owner(session: Session, sql: str, **params: object) -> None
     session.expire_all()
 
 
-def _verify(session: Session, checkpoints: Path | None = None) -> audit.ChainReport:
+def _verify(session: Session, checkpoints: Path | None = None) -> ChainReport:
     use_seal(session, Seal(TEST_SEAL.key, checkpoints))
     try:
-        return audit.verify_chain(session)
+        return verify_chain(session)
     finally:
         use_seal(session, TEST_SEAL)
 
 
 def test_an_intact_chain_verifies(session: Session) -> None:
     _events(session, 3)
-    report = audit.verify_chain(session)
+    report = verify_chain(session)
     assert report.ok and report.checked >= 3
 
 
@@ -77,7 +78,7 @@ def test_a_seal_is_keyed_so_the_same_event_under_another_key_does_not_verify(ses
 def test_an_altered_event_is_named(session: Session) -> None:
     events = _events(session, 3)
     _as_the_database_owner(session, "UPDATE audit_events SET summary = '改过' WHERE seq = :s", s=events[1].seq)
-    report = audit.verify_chain(session)
+    report = verify_chain(session)
     assert not report.ok and report.bad_seq == events[1].seq
     assert "被改动" in report.problem
 
@@ -85,14 +86,14 @@ def test_an_altered_event_is_named(session: Session) -> None:
 def test_a_removed_event_in_the_middle_is_named(session: Session) -> None:
     seq = _events(session, 3)[1].seq
     _as_the_database_owner(session, "DELETE FROM audit_events WHERE seq = :s", s=seq)
-    report = audit.verify_chain(session)
+    report = verify_chain(session)
     assert not report.ok and report.bad_seq == seq and "缺失" in report.problem
 
 
 def test_a_removed_last_event_is_noticed(session: Session) -> None:
     seq = _events(session, 2)[-1].seq
     _as_the_database_owner(session, "DELETE FROM audit_events WHERE seq = :s", s=seq)
-    report = audit.verify_chain(session)
+    report = verify_chain(session)
     assert not report.ok and report.bad_seq == seq
 
 
@@ -121,7 +122,7 @@ def _rewrite_from(session: Session, seq: int, key: bytes | None) -> None:
 def test_a_chain_rewritten_with_fresh_hashes_does_not_verify(session: Session, key: bytes | None) -> None:
     events = _events(session, 4)
     _rewrite_from(session, events[1].seq, key)
-    report = audit.verify_chain(session)
+    report = verify_chain(session)
     assert not report.ok and report.bad_seq == events[1].seq and "签名不符" in report.problem
 
 
@@ -180,7 +181,7 @@ def test_a_cut_off_tail_with_the_head_rewound_is_caught_by_the_checkpoint(sessio
     kept_seq, kept_hash = kept.seq, kept.hash
     _as_the_database_owner(session, "DELETE FROM audit_events WHERE seq >= :s", s=cut)
     session.execute(text("UPDATE audit_chain_head SET seq = :s, last_hash = :h"), {"s": kept_seq, "h": kept_hash})
-    assert audit.verify_chain(session).ok, "without checkpoints a cut-off tail looks whole"
+    assert verify_chain(session).ok, "without checkpoints a cut-off tail looks whole"
     report = _verify(session, checkpoints)
     assert not report.ok and report.bad_seq == cut and "已被删除" in report.problem
 

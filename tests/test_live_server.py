@@ -33,7 +33,8 @@ from benchmarks.models import Nomination, NominationState
 from core import migrate
 from core.accounts import MAX_FAILED_LOGINS, SIGN_IN_REFUSED, UserInput, create_user
 from core.attachments import FileStore
-from core.audit import AuditEvent, Seal, use_seal, verify_chain
+from core.audit import AuditEvent, Seal, use_seal
+from core.audit_verify import verify_chain
 from core.db import china_today, make_engine, utcnow
 from core.enterprises import Enterprise
 from core.notifications import Notification
