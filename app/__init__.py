@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -45,7 +46,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 
 def register_blueprints(app: Flask) -> None:
-    from app import admin, auth, enterprises, home, nominations
+    from app import admin, auth, enterprises, home, nominations, practices, redline, review
 
-    for area in (auth, home, enterprises, nominations, admin):
+    # Not ``from app import standards``: ``import standards.models`` above made ``app.standards``
+    # name the domain package, so that would find it instead of the blueprint package.
+    standards = importlib.import_module("app.standards")
+    for area in (auth, home, enterprises, nominations, practices, standards, redline, review, admin):
         app.register_blueprint(area.bp)

@@ -14,7 +14,11 @@ PAGES: dict[str, Callable[[int], str]] = {
     "nomination": lambda i: url_for("nominations.show", nomination_id=i),
     "campaign": lambda i: url_for("nominations.campaign", campaign_id=i),
     "enterprise": lambda i: url_for("enterprises.show", enterprise_id=i),
+    "risk_point": lambda i: url_for("practices.risk_point", risk_point_id=i),
     "user": lambda i: url_for("admin.edit_user", user_id=i),
+    "standard_project": lambda i: url_for("standards.project", project_id=i),
+    "review_round": lambda i: url_for("review.round", round_id=i),
+    "comment": lambda i: url_for("review.dispose", comment_id=i),
 }
 
 

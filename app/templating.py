@@ -17,6 +17,7 @@ from core import permissions as core_permissions
 from core.db import CHINA_TZ, cn_date
 from core.markup import render_markdown
 from core.notifications import unread_count
+from standards import permissions as standard_permissions
 
 
 def china_time(value: dt.datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
@@ -62,7 +63,7 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.filters["markdown"] = markdown_filter
     app.jinja_env.globals.update(
         {name: getattr(module, name)
-         for module in (core_permissions, benchmark_permissions)
+         for module in (core_permissions, benchmark_permissions, standard_permissions)
          for name in dir(module) if name.startswith(("can_", "is_"))}
     )
     app.jinja_env.globals.update(object_url=object_url, page_sizes=PAGE_SIZES, link_args=link_args,

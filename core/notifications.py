@@ -65,14 +65,19 @@ def notify(session: Session, users: Iterable[User], title: str, body: str = "",
     return len(recipients)
 
 
-def complete_tasks(session: Session, about: Subject) -> int:
-    """Mark done every open task about ``about``: its next step answered them."""
-    result = session.execute(
+def complete_tasks(session: Session, about: Subject, users: Iterable[User] | None = None) -> int:
+    """Mark done every open task about ``about``: its next step answered them.
+
+    ``users``: only theirs (one expert's vote answers their own request to vote, not the others')."""
+    stmt = (
         update(Notification)
         .where(Notification.object_type == about.audit_type, Notification.object_id == str(about.id),
                Notification.task.is_(True), Notification.done_at.is_(None))
         .values(done_at=utcnow())
     )
+    if users is not None:
+        stmt = stmt.where(Notification.user_id.in_([u.id for u in users]))
+    result = session.execute(stmt)
     return result.rowcount or 0
 
 

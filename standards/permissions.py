@@ -9,8 +9,9 @@ Nobody else sees its drafts — an expert outside the panel included (``queries`
 from __future__ import annotations
 
 from benchmarks.permissions import is_province_bureau
+from core.db import china_today
 from core.people import Role, User
-from standards.models import MemberRole, Stage, StandardProject
+from standards.models import MemberRole, ReviewRound, RoundKind, RoundState, Stage, StandardProject
 
 EDITABLE_STAGES = frozenset({Stage.DRAFTING, Stage.CONSULTATION, Stage.REVIEW})
 
@@ -46,3 +47,46 @@ def can_manage_project(actor: User, project: StandardProject) -> bool:
 def can_edit_text(actor: User, project: StandardProject) -> bool:
     """The working draft is the editors' while the project is still being written or reviewed."""
     return project.stage in EDITABLE_STAGES and is_editor(actor, project)
+
+
+# --- review rounds (征求意见 and 审查会) --------------------------------------------------------
+
+
+def can_see_review_records(actor: User, project: StandardProject) -> bool:
+    """Every comment with its disposition, the votes, and their DOCX: the editors, the panel
+    and the province (an invited commenter sees the text and their own comments only)."""
+    return sees_every_project(actor) or is_editor(actor, project) or is_panel_expert(actor, project)
+
+
+def is_participant(actor: User, review: ReviewRound) -> bool:
+    """Asked to comment in this round: the panel and the invited commenters when it opened."""
+    return any(p.id == actor.id for p in review.participants)
+
+
+def round_is_open(review: ReviewRound, kind: RoundKind) -> bool:
+    return review.kind == kind and review.state == RoundState.OPEN
+
+
+def can_comment(actor: User, review: ReviewRound) -> bool:
+    """A participant of an open consultation, up to and including its deadline day."""
+    return (round_is_open(review, RoundKind.CONSULTATION) and is_participant(actor, review)
+            and (review.deadline is None or china_today() <= review.deadline))
+
+
+def can_dispose(actor: User, review: ReviewRound) -> bool:
+    """The project's editors dispose of comments — again, if they wish — while the round is open."""
+    return round_is_open(review, RoundKind.CONSULTATION) and is_editor(actor, review.project)
+
+
+def can_close_round(actor: User, review: ReviewRound) -> bool:
+    return can_dispose(actor, review)
+
+
+def can_vote(actor: User, review: ReviewRound) -> bool:
+    """Each panel expert votes (and may change the vote) until the meeting concludes."""
+    return round_is_open(review, RoundKind.MEETING) and is_panel_expert(actor, review.project)
+
+
+def can_conclude(actor: User, review: ReviewRound) -> bool:
+    return (round_is_open(review, RoundKind.MEETING) and review.project.stage == Stage.REVIEW
+            and is_editor(actor, review.project))

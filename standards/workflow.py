@@ -28,10 +28,11 @@ from core import audit
 from core.db import china_today, cn_date, utcnow
 from core.errors import InvalidTransition, ValidationError
 from core.people import User
-from core.text import bounded_date
+from core.text import Text, bounded_date, clean
 from core.workflow import Effect, Notice, Rule, Step, Workflow, register, transition
 from standards.models import (
     MemberRole,
+    ProjectMember,
     ReviewRound,
     RoundKind,
     RoundOutcome,
@@ -44,6 +45,7 @@ from standards.permissions import is_editor
 from standards.versions import freeze
 
 CONSULTATION_DAYS = 30
+MEETING_PLACE = Text("审查会地点", 200)  # typed on the project page: the text rules apply
 
 
 class StageAction(enum.StrEnum):
@@ -182,6 +184,10 @@ def _open_consultation(step: Step[StandardProject]) -> None:
                                                       User.is_active.is_(True))))
     version = freeze(session, step.actor, project, Stage.CONSULTATION)
     panel = session.scalars(select(User).where(User.id.in_(_panel(project)))).all()
+    members = {(m.user_id, m.role) for m in project.members}
+    project.members.extend(  # an invited commenter sees the project (its text and their own comments)
+        ProjectMember(user_id=u.id, role=MemberRole.COMMENTER) for u in invited
+        if (u.id, MemberRole.COMMENTER) not in members)
     consultation = ReviewRound(project=project, version=version, kind=RoundKind.CONSULTATION, deadline=deadline,
                                opened_by_id=step.actor.id, participants=list({u.id: u for u in [*panel, *invited]}
                                                                             .values()))
@@ -197,8 +203,9 @@ def _open_meeting(step: Step[StandardProject]) -> None:
     project, session = step.record, step.session
     version = freeze(session, step.actor, project, Stage.REVIEW)
     panel = session.scalars(select(User).where(User.id.in_(_panel(project)))).all()
+    place = clean(str(step.inputs.get("meeting_place") or ""), MEETING_PLACE, "meeting_place")
     meeting = ReviewRound(project=project, version=version, kind=RoundKind.MEETING, opened_by_id=step.actor.id,
-                          meeting_place=str(step.inputs.get("meeting_place", ""))[:200], participants=list(panel))
+                          meeting_place=place, participants=list(panel))
     session.add(meeting)
     session.flush()
     audit.record(session, step.actor, "review.open", meeting, f"《{project.title}》送审稿提交审查会",

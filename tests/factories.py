@@ -17,8 +17,8 @@ from flask_login.utils import _create_identifier
 from sqlalchemy.orm import Session
 
 from app.demo import demo_credit_code
-from benchmarks import campaigns, services
-from benchmarks.models import Campaign, Nomination, NominationState
+from benchmarks import campaigns, practices, services
+from benchmarks.models import Campaign, CheckItem, Nomination, NominationState, RiskPoint
 from benchmarks.workflow import Action
 from core.accounts import hash_password
 from core.attachments import FileStore
@@ -208,3 +208,24 @@ def add_clause(session: Session, version: StandardVersion, kind: ClauseKind, par
     session.add(clause)
     session.flush()
     return clause
+
+
+def make_risk_point(session: Session, actor: User, enterprise: Enterprise, **overrides: object) -> RiskPoint:
+    """A risk point recorded through the service (LS 4 × 3 = 12, 一般风险 unless overridden)."""
+    values: dict[str, object] = {
+        "name": "1#甲醇储罐", "kind": "equipment", "location": "罐区", "post": "罐区操作工",
+        "hazards": "储罐液位计失灵导致冒罐，甲醇泄漏遇点火源", "accident_types": ["火灾", "其他爆炸"],
+        "consequences": "火灾、爆炸，人员伤亡", "method": "ls", "inputs": {"L": "4", "S": "3"},
+        "measures": {"engineering": "设液位高高报警并联锁关闭进料阀", "protection": "佩戴防静电工作服"},
+        "responsible_unit": "储运车间", "responsible_person": "王强", "report_phone": "0533-6180119",
+        "emergency_measures": "立即关闭进料阀，启动泡沫灭火系统，报告值班长",
+    }
+    values.update(overrides)
+    return practices.add_risk_point(session, actor, enterprise, practices.RiskPointInput(**values))  # type: ignore[arg-type]
+
+
+def make_check_item(session: Session, actor: User, enterprise: Enterprise, **overrides: object) -> CheckItem:
+    values: dict[str, object] = {"content": "储罐液位高高报警及联锁是否完好投用", "basis": "GB 50160-2008 第 6.2 条",
+                                 "frequency": "day", "category": "site", "check_level": "team"}
+    values.update(overrides)
+    return practices.add_check_item(session, actor, enterprise, practices.CheckItemInput(**values))  # type: ignore[arg-type]

@@ -114,7 +114,8 @@ class _FormReader(HTMLParser):
         elif tag == "textarea" and self._textarea is not None and self._form is not None:
             name, text = self._textarea
             body = "".join(text)
-            self._form.fields.append(Field(name, "textarea", body.removeprefix("\n")))
+            # A browser normalises CRLF and drops one newline after the start tag (WTForms writes "\r\n").
+            self._form.fields.append(Field(name, "textarea", body.replace("\r\n", "\n").removeprefix("\n")))
             self._textarea = None
         elif tag == "option":
             self._end_option()

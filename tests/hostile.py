@@ -44,6 +44,7 @@ from core.text import BIDI_CONTROLS, BLANK
 from tests import factories
 from tests.conftest import AUDIT_KEY, TEST_SEAL
 from tests.forms_in_pages import Form, forms_in
+from tests.standards_objects import standards_fill
 from tests.test_authorization import SPEC, Objects, objects
 from tests.xlsx import row, workbook
 
@@ -112,6 +113,14 @@ def _fill() -> dict[str, dict[str, list[str]]]:
         "admin.new_user": {"username": ["probe_user"], "display_name": ["探针用户"], "roles": ["expert"],
                            "password": [NEW_PASSWORD]},
         "admin.reset_password": {"password": [NEW_PASSWORD]},
+        "review.comment": {"text": ["探针意见：建议补充储罐区的管控措施。"]},
+        "review.dispose": {"disposition": ["partly"], "disposition_reason": ["部分内容已在 4.1 体现。"]},
+        "review.vote": {"choice": ["agree_with_changes"], "opinion": ["修改表A.1后同意。"]},
+        "review.conclude": {"conclusion": ["专家组同意通过审查。"]},
+        "practices.new_risk_point": {"name": ["探针风险点"], "kind": ["equipment"], "hazards": ["探针危险因素"],
+                                     "ls_l": ["3"], "ls_s": ["3"]},
+        "practices.new_check_item": {"content": ["探针排查内容"], "frequency": ["day"], "category": ["site"],
+                                     "check_level": ["team"]},
     }
 
 
@@ -262,7 +271,7 @@ def staged(engine: Engine, tmp_path_factory: pytest.TempPathFactory) -> Iterator
         for persona in PREFERRED:
             clients[persona] = factories.sign_in(app, app.test_client(), getattr(world, persona))
         stage = Stage(app, connection, objs, spare, empty.id, clients)
-        stage.fill, stage.files = _fill(), _files()
+        stage.fill, stage.files = {**_fill(), **standards_fill(objs.std)}, _files()
 
         @event.listens_for(connection, "before_cursor_execute")
         def _watch(_conn: Any, _cursor: Any, statement: str, parameters: Any, _context: Any, _many: bool) -> None:

@@ -21,7 +21,10 @@ from benchmarks.models import Nomination
 from benchmarks.models import NominationState as S
 from core.attachments import FileStore
 from core.notifications import Notification
-from tests.factories import World
+from standards.models import ReviewRound
+from tests.factories import World, make_check_item, make_risk_point
+from tests.review_helpers import NO_REVIEW, ReviewIds, review_ids
+from tests.standards_objects import NO_STANDARDS, StandardIds, standard_ids
 
 PERSONAS = ("anonymous", "admin", "sheng", "zibo", "jinan", "zhangdian", "zhoucun",
             "expert", "committee", "ent_user")
@@ -32,9 +35,23 @@ ZD_SCOPE = frozenset({"admin", "sheng", "zibo", "zhangdian"})
 ZD_OUTSIDE = frozenset({"jinan", "zhoucun"})
 JN_SCOPE = frozenset({"admin", "sheng", "jinan"})
 JN_OUTSIDE = frozenset({"zibo", "zhangdian", "zhoucun"})
+# Who keeps 张店甲's practices: the bureaus over it and its own safety manager.
+ZD_PRACTICE = ZD_SCOPE | {"ent_user"}
+REGISTER_FILES = ("risk-list.xlsx", "cards.docx")  # one scope check serves all five (test_practices_web reads them)
 # A county's draft is its own: the levels above do not see it until it is put forward.
 DRAFT_OWNER = frozenset({"zhangdian"})
+# Review rounds (tests.review_helpers.ReviewIds): zhangdian edits every project, the world's expert sits on
+# the panel of the first two, zibo is invited to comment on the first; the province and the committee see all.
+REVIEW_RECORDS = frozenset({"admin", "sheng", "committee", "zhangdian", "expert"})
+REVIEW_HIDDEN = frozenset({"jinan", "zhoucun", "ent_user"})
+OUTSIDE_RECORDS = REVIEW_RECORDS - {"expert"}
+OUTSIDE_HIDDEN = REVIEW_HIDDEN | {"expert", "zibo"}  # an expert outside the panel sees nothing of it
 DRAFT_HIDDEN = ZD_OUTSIDE | {"zibo", "sheng"}
+# A standard project (tests.standards_objects): zhangdian edits it; its panel does not include the world's expert,
+# who — like everyone else outside it — gets 404 on every page of it.
+STD_EDITOR = frozenset({"zhangdian"})
+STD_VISIBLE = frozenset({"admin", "sheng", "committee"}) | STD_EDITOR
+STD_HIDDEN = frozenset({"zibo", "jinan", "zhoucun", "expert", "ent_user"})
 NOMINATORS = frozenset({"zibo", "jinan", "zhangdian", "zhoucun"})
 
 
@@ -57,6 +74,12 @@ class Objects:
     endorsed: Nomination  # 济南市's own, waiting for the province
     note_id: int  # a notification of zhangdian's
     attachment_id: int
+    risk_point_id: int = 0  # 张店甲's, recorded by its own safety manager (practices)
+    check_item_id: int = 0  # 张店甲's, linked to that risk point
+    review: ReviewIds = NO_REVIEW  # consultation rounds and review meetings (tests.review_helpers)
+    std: StandardIds = NO_STANDARDS  # a project whose panel leaves out the world's expert (tests.standards_objects)
+    # The projects of ``review.consultation`` (frozen 征求意见稿 + draft) and ``review.outside_consultation``.
+    redline_projects: tuple[int, int] = (0, 0)
 
 
 def objects(session: Session, world: World, store: FileStore) -> Objects:
@@ -66,7 +89,15 @@ def objects(session: Session, world: World, store: FileStore) -> Objects:
     endorsed = world.nomination(session, S.ENDORSED, world.ent_jn)
     note_id = session.scalar(select(Notification.id).where(Notification.user_id == world.zhangdian.id))
     assert note_id is not None
-    return Objects(world, submitted, draft, endorsed, note_id, link.id)
+    found = Objects(world, submitted, draft, endorsed, note_id, link.id)
+    point = make_risk_point(session, world.ent_user, world.ent_zd)
+    found.risk_point_id = point.id
+    found.check_item_id = make_check_item(session, world.ent_user, world.ent_zd, risk_point_id=point.id).id
+    found.review = review_ids(session, world)
+    found.std = standard_ids(session, world)
+    found.redline_projects = (session.get_one(ReviewRound, found.review.consultation).project_id,
+                              session.get_one(ReviewRound, found.review.outside_consultation).project_id)
+    return found
 
 
 def c(method: str, path: str, ok: frozenset[str] | set[str], not_found: frozenset[str] | set[str] = frozenset(),
@@ -129,6 +160,89 @@ SPEC: dict[str, Callable[[Objects], list[Case]]] = {
           ZD_OUTSIDE)],
     "nominations.delete_attachment": lambda o: [
         c("POST", f"/nominations/{o.draft.id}/attachments/{o.attachment_id}/delete", DRAFT_OWNER, DRAFT_HIDDEN)],
+    "practices.register": lambda o: [
+        c("GET", f"/enterprises/{o.world.ent_zd.id}/practices/", ZD_PRACTICE, ZD_OUTSIDE),
+        c("GET", f"/enterprises/{o.world.ent_jn.id}/practices/", JN_SCOPE, JN_OUTSIDE | {"ent_user"})],
+    "practices.download": lambda o: [
+        c("GET", f"/enterprises/{o.world.ent_zd.id}/practices/{name}", ZD_PRACTICE, ZD_OUTSIDE)
+        for name in REGISTER_FILES],
+    "practices.new_risk_point": lambda o: both(
+        f"/enterprises/{o.world.ent_zd.id}/practices/risk-points/new", ZD_PRACTICE, ZD_OUTSIDE),
+    "practices.new_check_item": lambda o: both(
+        f"/enterprises/{o.world.ent_zd.id}/practices/check-items/new", ZD_PRACTICE, ZD_OUTSIDE),
+    "practices.risk_point": lambda o: [c("GET", f"/practices/risk-points/{o.risk_point_id}", ZD_PRACTICE, ZD_OUTSIDE)],
+    "practices.edit_risk_point": lambda o: both(f"/practices/risk-points/{o.risk_point_id}/edit", ZD_PRACTICE,
+                                                ZD_OUTSIDE),
+    "practices.delete_risk_point": lambda o: [
+        c("POST", f"/practices/risk-points/{o.risk_point_id}/delete", ZD_PRACTICE, ZD_OUTSIDE)],
+    "practices.card": lambda o: [
+        c("GET", f"/practices/risk-points/{o.risk_point_id}/card.docx", ZD_PRACTICE, ZD_OUTSIDE)],
+    "practices.edit_check_item": lambda o: both(f"/practices/check-items/{o.check_item_id}/edit", ZD_PRACTICE,
+                                                ZD_OUTSIDE),
+    "practices.delete_check_item": lambda o: [
+        c("POST", f"/practices/check-items/{o.check_item_id}/delete", ZD_PRACTICE, ZD_OUTSIDE)],
+    "practices.bands": lambda o: [c("GET", "/admin/risk-bands", {"admin"})],
+    "practices.edit_bands": lambda o: [*both("/admin/risk-bands/CHEM/ls", {"admin"}),
+                                       *both("/admin/risk-bands/default/lec", {"admin"})],
+    "practices.regrade": lambda o: [c("POST", "/admin/risk-bands/CHEM/regrade", {"admin"}),
+                                    c("POST", "/admin/risk-bands/all/regrade", {"admin"})],
+    "review.round": lambda o: [
+        c("GET", f"/review/rounds/{o.review.consultation}", REVIEW_RECORDS | {"zibo"}, REVIEW_HIDDEN),
+        c("GET", f"/review/rounds/{o.review.meeting}", REVIEW_RECORDS, REVIEW_HIDDEN | {"zibo"}),
+        c("GET", f"/review/rounds/{o.review.outside_consultation}", OUTSIDE_RECORDS, OUTSIDE_HIDDEN),
+        c("GET", f"/review/rounds/{o.review.outside_meeting}", OUTSIDE_RECORDS, OUTSIDE_HIDDEN)],
+    "review.comment": lambda o: [
+        *both(f"/review/rounds/{o.review.consultation}/comment?clause={o.review.clause}", {"expert", "zibo"},
+              REVIEW_HIDDEN),
+        *both(f"/review/rounds/{o.review.outside_consultation}/comment", set(), OUTSIDE_HIDDEN)],
+    "review.dispose": lambda o: [
+        c("GET", f"/review/comments/{o.review.comment}/dispose", REVIEW_RECORDS, REVIEW_HIDDEN),
+        c("POST", f"/review/comments/{o.review.comment}/dispose", {"zhangdian"}, REVIEW_HIDDEN),
+        c("GET", f"/review/comments/{o.review.outside_comment}/dispose", OUTSIDE_RECORDS, OUTSIDE_HIDDEN)],
+    "review.close": lambda o: [
+        c("POST", f"/review/rounds/{o.review.consultation}/close", {"zhangdian"}, REVIEW_HIDDEN)],
+    "review.comment_table": lambda o: [
+        c("GET", f"/review/rounds/{o.review.consultation}/comments.docx", REVIEW_RECORDS, REVIEW_HIDDEN),
+        c("GET", f"/review/rounds/{o.review.outside_consultation}/comments.docx", OUTSIDE_RECORDS, OUTSIDE_HIDDEN)],
+    "review.vote": lambda o: [
+        *both(f"/review/rounds/{o.review.meeting}/vote", {"expert"}, REVIEW_HIDDEN | {"zibo"}),
+        *both(f"/review/rounds/{o.review.outside_meeting}/vote", set(), OUTSIDE_HIDDEN)],
+    "review.conclude": lambda o: both(f"/review/rounds/{o.review.meeting}/conclude", {"zhangdian"},
+                                      REVIEW_HIDDEN | {"zibo"}),
+    "review.minutes": lambda o: [
+        c("GET", f"/review/rounds/{o.review.meeting}/minutes.docx", REVIEW_RECORDS, REVIEW_HIDDEN | {"zibo"}),
+        c("GET", f"/review/rounds/{o.review.outside_meeting}/minutes.docx", OUTSIDE_RECORDS, OUTSIDE_HIDDEN)],
+    "redline.compare": lambda o: [
+        c("GET", f"/standards/{o.redline_projects[0]}/redline", REVIEW_RECORDS | {"zibo"}, REVIEW_HIDDEN),
+        c("GET", f"/standards/{o.redline_projects[1]}/redline", OUTSIDE_RECORDS, OUTSIDE_HIDDEN)],
+    "redline.download": lambda o: [
+        c("GET", f"/standards/{o.redline_projects[0]}/redline.docx", REVIEW_RECORDS | {"zibo"}, REVIEW_HIDDEN),
+        c("GET", f"/standards/{o.redline_projects[1]}/redline.docx", OUTSIDE_RECORDS, OUTSIDE_HIDDEN)],
+    "standards.index": lambda o: [c("GET", "/standards/", EVERYONE)],
+    "standards.export": lambda o: [c("GET", "/standards/export.xlsx", EVERYONE)],
+    "standards.new": lambda o: both("/standards/new", {"sheng"}),
+    "standards.project": lambda o: [c("GET", f"/standards/{o.std.project}", STD_VISIBLE, STD_HIDDEN)],
+    "standards.edit": lambda o: both(f"/standards/{o.std.project}/edit", {"sheng", "admin"}, STD_HIDDEN),
+    "standards.act": lambda o: [
+        c("POST", f"/standards/{o.std.project}/actions/open_consultation", STD_EDITOR, STD_HIDDEN)],
+    "standards.text": lambda o: [c("GET", f"/standards/{o.std.project}/text", STD_VISIBLE, STD_HIDDEN),
+                                 c("GET", f"/standards/{o.std.empty}/text", STD_VISIBLE, STD_HIDDEN)],
+    "standards.version": lambda o: [
+        c("GET", f"/standards/{o.std.project}/versions/{o.std.version}", STD_VISIBLE, STD_HIDDEN)],
+    "standards.generate": lambda o: [c("POST", f"/standards/{o.std.empty}/generate", STD_EDITOR, STD_HIDDEN)],
+    "standards.add_clause": lambda o: both(f"/standards/{o.std.project}/clauses/new?parent={o.std.chapter}",
+                                           STD_EDITOR, STD_HIDDEN),
+    "standards.edit_clause": lambda o: both(f"/standards/{o.std.project}/clauses/{o.std.requirement}", STD_EDITOR,
+                                            STD_HIDDEN),
+    "standards.move_clause": lambda o: [
+        c("POST", f"/standards/{o.std.project}/clauses/{o.std.chapter}/move/down", STD_EDITOR, STD_HIDDEN)],
+    "standards.delete_clause": lambda o: both(f"/standards/{o.std.project}/clauses/{o.std.requirement}/delete",
+                                              STD_EDITOR, STD_HIDDEN),
+    "standards.link_practice": lambda o: [
+        c("POST", f"/standards/{o.std.project}/clauses/{o.std.chapter}/sources", STD_EDITOR, STD_HIDDEN)],
+    "standards.unlink_practice": lambda o: [
+        c("POST", f"/standards/{o.std.project}/clauses/{o.std.requirement}/sources/{o.std.link}/delete", STD_EDITOR,
+          STD_HIDDEN)],
     "admin.users": lambda o: [c("GET", "/admin/users", {"admin"})],
     "admin.export_users": lambda o: [c("GET", "/admin/users/export.xlsx", {"admin"})],
     "admin.new_user": lambda o: both("/admin/users/new", {"admin"}),

@@ -53,6 +53,12 @@ ARGS = {
     "admin.edit_user": ("history",),
     "admin.audit_log": ("q", "actor", "action", "object_type", "date_from", "date_to", "page", "size", "sort"),
     "admin.export_audit": ("q", "actor", "action", "object_type", "date_from", "date_to", "sort"),
+    "practices.new_check_item": ("risk_point",),
+    "practices.risk_point": ("history",),
+    "standards.index": ("q", "stage", "industry", "page", "size", "sort"),
+    "standards.export": ("q", "stage", "industry", "sort"),
+    "standards.project": ("history",),
+    "standards.add_clause": ("parent", "after", "kind"),
 }
 LIST_ARGUMENTS = {"q", "region", "industry", "campaign", "state", "page", "size", "sort", "date_from", "date_to",
                   "history", "next"}

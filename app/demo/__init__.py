@@ -15,9 +15,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.demo import data
-from benchmarks import campaigns
+from app.demo.practices import CHECK_ITEMS, RISK_POINTS
+from app.demo.standards import seed_standards
+from benchmarks import campaigns, practices
 from benchmarks import services as benchmarks
-from benchmarks.models import Campaign, Nomination
+from benchmarks.models import Campaign, Nomination, NominationState
 from benchmarks.workflow import Action
 from core.accounts import UserInput, create_user
 from core.attachments import FileStore
@@ -57,7 +59,9 @@ def seed(session: Session, upload_dir: str) -> bool:
         create_user(session, None, UserInput(
             username=f"ent{number}", display_name=rng.choice(data.PEOPLE), roles={Role.ENTERPRISE},
             enterprise_code=enterprise.credit_code), DEMO_PASSWORD)
-    _campaign(session, people, enterprises, FileStore(Path(upload_dir)), rng)
+    campaign = _campaign(session, people, enterprises, FileStore(Path(upload_dir)), rng)
+    _practices(session, campaign)
+    seed_standards(session, people)
     return True
 
 
@@ -198,3 +202,24 @@ def _campaign(session: Session, people: dict[str, User], enterprises: list[Enter
     put_forward("zhoucun", "370306", ("zhoucun", Action.SUBMIT, ""),
                 ("zibo", Action.RETURN, "信息化管理方面的材料不足，请补充平台运行截图和数据"))
     return campaign
+
+
+def _practices(session: Session, campaign: Campaign) -> None:
+    """The province's selected benchmark (周村区's chemical plant) records its full register as its
+    own safety manager would: risk points of every kind and level, then its check items."""
+    nomination = session.scalars(select(Nomination).where(
+        Nomination.campaign_id == campaign.id, Nomination.state == NominationState.SELECTED)).first()
+    if nomination is None:
+        return
+    enterprise = nomination.enterprise
+    manager = session.scalars(select(User).where(User.enterprise_id == enterprise.id).order_by(User.id)).first()
+    assert manager is not None, "the demo's benchmark has a safety manager (ent3)"
+    points = {}
+    for fields in RISK_POINTS:
+        point = practices.add_risk_point(session, manager, enterprise, practices.RiskPointInput(
+            **{"report_phone": enterprise.safety_phone, **fields}))  # type: ignore[arg-type]
+        points[point.name] = point
+    for content, basis, frequency, category, level, point_name in CHECK_ITEMS:
+        practices.add_check_item(session, manager, enterprise, practices.CheckItemInput(
+            content=content, basis=basis, frequency=frequency, category=category, check_level=level,
+            risk_point_id=points[point_name].id if point_name else None))

@@ -15,6 +15,8 @@ from core import notifications as notices
 from core.db import paginate
 from core.people import Role
 from core.text import bounded_int
+from standards.drafting import projects_to_write
+from standards.review import pending_review_work
 
 bp = Blueprint("home", __name__)
 
@@ -33,6 +35,7 @@ def index() -> str:
     return render_template(
         "home/index.html", work=work, campaigns=campaigns, counts=counts,
         benchmarks=benchmarks, recent=recent, Role=Role, form=ActionForm(),
+        review_work=pending_review_work(session, user), writing=projects_to_write(session, user),
     )
 
 
