@@ -1,4 +1,4 @@
-"""Capturing an enterprise's practices: risk points with their typed measures, and check items.
+"""Capturing an enterprise's practices: risk points with their typed measures (check items: ``check_items``).
 
 Who may: the enterprise's own safety managers (the enterprise role, on their enterprise)
 and bureau staff whose jurisdiction covers it (administrators too). An enterprise outside
@@ -16,10 +16,9 @@ the enterprise's page shows its practices' history. Services flush, never commit
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -38,8 +37,6 @@ from benchmarks.grading import (
 from benchmarks.models import (
     ACCIDENT_TYPES,
     MEASURE_LABELS,
-    CheckCategory,
-    CheckFrequency,
     CheckItem,
     ControlMeasure,
     MeasureKind,
@@ -49,7 +46,7 @@ from benchmarks.models import (
 from core import audit
 from core.db import utcnow
 from core.enterprises import Enterprise
-from core.errors import PermissionDenied, StaleEdit, ValidationError
+from core.errors import Conflict, PermissionDenied, StaleEdit, ValidationError
 from core.people import Role, User
 from core.registry import get_enterprise
 from core.scope import covers, one_or_404, visible_enterprises
@@ -73,10 +70,6 @@ POINT_TEXT = {
     "report_phone": Text("报告电话", 30),
 }
 MEASURE_TEXT = {kind: Text(MEASURE_LABELS[kind], 5000, multiline=True) for kind in MeasureKind}
-CHECK_TEXT = {
-    "content": Text("排查内容", 1000, required=True, multiline=True),
-    "basis": Text("排查依据", 300),
-}
 # What an edit event calls each field it lists as changed.
 SNAPSHOT_LABELS = {
     "name": "风险点名称", "kind": "类型", "location": "所在区域", "post": "岗位", "hazards": "危险因素",
@@ -84,16 +77,11 @@ SNAPSHOT_LABELS = {
     "control_levels": "管控层级", "responsible_unit": "责任单位", "responsible_person": "责任人",
     "measures": "管控措施", "emergency_measures": "应急措施", "report_phone": "报告电话",
 }
-CHECK_LABELS = {"content": "排查内容", "basis": "排查依据", "frequency": "排查频次", "category": "类别",
-                "check_level": "排查层级", "risk_point": "关联风险点"}
-
 audit.name_things(
-    objects={"risk_point": "风险点", "check_item": "隐患排查项"},
+    objects={"risk_point": "风险点"},
     actions={
         "risk_point.create": "新增风险点", "risk_point.update": "修改风险点", "risk_point.delete": "删除风险点",
         "risk_point.regrade": "按新标准重新分级",
-        "check_item.create": "新增隐患排查项", "check_item.update": "修改隐患排查项",
-        "check_item.delete": "删除隐患排查项",
     },
 )
 
@@ -125,26 +113,10 @@ def get_risk_point(session: Session, actor: User, risk_point_id: int) -> RiskPoi
     return point
 
 
-def get_check_item(session: Session, actor: User, check_item_id: int) -> CheckItem:
-    stmt = select(CheckItem).join(CheckItem.enterprise).where(CheckItem.id == check_item_id,
-                                                             visible_enterprises(actor))
-    item: CheckItem = one_or_404(session, stmt)
-    if not can_manage_practices(actor, item.enterprise):
-        raise PermissionDenied(NO_RIGHT)
-    return item
-
-
 def risk_points(session: Session, enterprise: Enterprise) -> list[RiskPoint]:
     """The register's order: by area, then as entered."""
     stmt = (select(RiskPoint).where(RiskPoint.enterprise_id == enterprise.id)
             .order_by(RiskPoint.location, RiskPoint.id))
-    return list(session.scalars(stmt))
-
-
-def check_items(session: Session, enterprise: Enterprise) -> list[CheckItem]:
-    """现场类 first, then 基础管理类, each as entered."""
-    stmt = (select(CheckItem).where(CheckItem.enterprise_id == enterprise.id)
-            .order_by(CheckItem.category.desc(), CheckItem.id))
     return list(session.scalars(stmt))
 
 
@@ -339,12 +311,27 @@ def update_risk_point(session: Session, actor: User, point: RiskPoint, data: Ris
     return point
 
 
+# Later stages (a standard drafted from these practices) say here how they refer to one:
+# a practice something refers to cannot be deleted, or its traceability would quietly go.
+# ``benchmarks`` may not import ``standards``, so they register themselves (standards.drafting).
+Referrer = Callable[[Session, "RiskPoint | CheckItem"], str | None]
+REFERRERS: list[Referrer] = []
+
+
+def refuse_if_referred(session: Session, practice: RiskPoint | CheckItem) -> None:
+    """``Conflict`` naming the first thing that refers to ``practice``."""
+    for referrer in REFERRERS:
+        if why := referrer(session, practice):
+            raise Conflict(f"{why}，不能删除。请先在标准中去掉对它的引用，或保留它。")
+
+
 def delete_risk_point(session: Session, actor: User, point: RiskPoint, expected_version: int) -> None:
     """Remove a risk point with its measures; check items that named it keep their content."""
     if not can_manage_practices(actor, point.enterprise):
         raise PermissionDenied(NO_RIGHT)
     if point.lock_version != expected_version:
         raise StaleEdit(STALE)
+    refuse_if_referred(session, point)
     audit.record(session, actor, "risk_point.delete", point,
                  f"删除风险点“{point.name}”（{point.risk_level.label}）", data=_snapshot(point))
     for item in session.scalars(select(CheckItem).where(CheckItem.risk_point_id == point.id)):
@@ -363,95 +350,6 @@ def current_levels(session: Session, enterprise: Enterprise, points: Sequence[Ri
     """Points whose level differs from what the bands in force give today: id → that level."""
     book = band_book(session, enterprise.industry_code)
     return {p.id: level for p in points if (level := grade(Decimal(p.result), book[p.method])) != p.risk_level}
-
-
-# --- check items ----------------------------------------------------------------------------
-
-
-@dataclass
-class CheckItemInput:
-    content: str = ""
-    basis: str = ""
-    frequency: str = ""
-    category: str = ""
-    check_level: str = ""
-    risk_point_id: int | None = None
-
-
-def _check_item(session: Session, enterprise: Enterprise, data: CheckItemInput) -> dict[str, Any]:
-    texts, errors = clean_all(vars(data), CHECK_TEXT)
-    values: dict[str, Any] = dict(texts)
-    for name, enum_type, message in (
-        ("frequency", CheckFrequency, "请选择排查频次"),
-        ("category", CheckCategory, "请选择类别（现场类或基础管理类）"),
-        ("check_level", ControlLevel, "请选择排查层级"),
-    ):
-        try:
-            values[name] = enum_type(str(getattr(data, name)))
-        except ValueError:
-            errors[name] = message
-    values["risk_point"] = None
-    if data.risk_point_id:
-        point = session.get(RiskPoint, data.risk_point_id)
-        if point is None or point.enterprise_id != enterprise.id:
-            errors["risk_point_id"] = "关联风险点不存在或不属于本企业"
-        values["risk_point"] = point
-    if errors:
-        raise ValidationError(errors)
-    return values
-
-
-def _item_snapshot(item: CheckItem) -> dict[str, str]:
-    return {"content": item.content, "basis": item.basis, "frequency": item.frequency.label,
-            "category": item.category.label, "check_level": item.check_level.label,
-            "risk_point": item.risk_point.name if item.risk_point else ""}
-
-
-def add_check_item(session: Session, actor: User, enterprise: Enterprise, data: CheckItemInput) -> CheckItem:
-    if not can_manage_practices(actor, enterprise):
-        raise PermissionDenied(NO_RIGHT)
-    item = CheckItem(enterprise=enterprise, **_check_item(session, enterprise, data))
-    session.add(item)
-    session.flush()
-    audit.record(session, actor, "check_item.create", item,
-                 f"新增隐患排查项（{item.category.label}）：{_short(item.content)}", data=_item_snapshot(item))
-    return item
-
-
-def update_check_item(session: Session, actor: User, item: CheckItem, data: CheckItemInput,
-                      expected_version: int) -> CheckItem:
-    if not can_manage_practices(actor, item.enterprise):
-        raise PermissionDenied(NO_RIGHT)
-    if item.lock_version != expected_version:
-        raise StaleEdit(STALE)
-    values = _check_item(session, item.enterprise, data)
-    before = _item_snapshot(item)
-    for name, value in values.items():
-        setattr(item, name, value)
-    changed = audit.changes(before, _item_snapshot(item))
-    if not changed:
-        return item
-    session.flush()
-    audit.record(session, actor, "check_item.update", item,
-                 f"修改隐患排查项“{_short(item.content)}”：{'、'.join(CHECK_LABELS[k] for k in changed)}",
-                 data={"changes": changed})
-    return item
-
-
-def delete_check_item(session: Session, actor: User, item: CheckItem, expected_version: int) -> None:
-    if not can_manage_practices(actor, item.enterprise):
-        raise PermissionDenied(NO_RIGHT)
-    if item.lock_version != expected_version:
-        raise StaleEdit(STALE)
-    audit.record(session, actor, "check_item.delete", item, f"删除隐患排查项“{_short(item.content)}”",
-                 data=_item_snapshot(item))
-    session.delete(item)
-    session.flush()
-
-
-def _short(text: str, length: int = 40) -> str:
-    line = text.split("\n", 1)[0]
-    return line if len(line) <= length else line[: length - 1] + "…"
 
 
 # --- the four-colour picture ----------------------------------------------------------------

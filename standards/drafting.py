@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from benchmarks.models import CheckItem, RiskPoint
+from benchmarks.practices import REFERRERS
 from core import audit
 from core.errors import Conflict, NotFound, PermissionDenied, StaleEdit, ValidationError
 from core.people import User
@@ -604,3 +605,16 @@ audit.name_things(actions={
     "clause.indent": "条款降级", "clause.outdent": "条款升级", "clause.delete": "删除条款",
     "clause.link": "关联做法", "clause.unlink": "取消关联做法",
 })
+
+
+def _used_in_a_standard(session: Session, practice: RiskPoint | CheckItem) -> str | None:
+    """How a standard refers to ``practice`` (for ``benchmarks.practices.refuse_if_referred``)."""
+    usages = clauses_using(session, practice)
+    if not usages:
+        return None
+    first = usages[0]
+    more = f"等 {len(usages)} 处" if len(usages) > 1 else ""
+    return f"已被标准《{first.project_title}》{first.number}{more}引用"
+
+
+REFERRERS.append(_used_in_a_standard)

@@ -25,8 +25,9 @@ from decimal import Decimal
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from benchmarks.grading import FACTORS, SHANDONG_BANDS, Band, ControlLevel, Method, RiskLevel
-from benchmarks.models import CheckItem, RiskBand, RiskPoint
+from benchmarks.bands import bands_in_force
+from benchmarks.grading import FACTORS, Band, ControlLevel, Method, RiskLevel
+from benchmarks.models import CheckItem, RiskPoint
 from core import audit
 from core.enterprises import Enterprise
 from core.errors import Conflict
@@ -109,13 +110,8 @@ def load_practices(session: Session, project: StandardProject) -> Practices:
 
 
 def bands_for(session: Session, industry_code: str, method: Method) -> list[Band]:
-    """The bands in force for an industry: its own rows, else the province's, else the defaults."""
-    for scope in (RiskBand.industry_code == industry_code, RiskBand.industry_code.is_(None)):
-        rows = session.scalars(select(RiskBand).where(scope, RiskBand.method == method)
-                               .order_by(RiskBand.level)).all()
-        if rows:
-            return [r.as_band() for r in rows]
-    return list(SHANDONG_BANDS[method])
+    """The bands in force for an industry (the one rule, in ``benchmarks.bands``)."""
+    return list(bands_in_force(session, industry_code, method))
 
 
 # --- Markdown tables ----------------------------------------------------------------------------

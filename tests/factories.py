@@ -17,7 +17,7 @@ from flask_login.utils import _create_identifier
 from sqlalchemy.orm import Session
 
 from app.demo import demo_credit_code
-from benchmarks import campaigns, practices, services
+from benchmarks import campaigns, check_items, practices, services
 from benchmarks.models import Campaign, CheckItem, Nomination, NominationState, RiskPoint
 from benchmarks.workflow import Action
 from core.accounts import hash_password
@@ -228,4 +228,4 @@ def make_check_item(session: Session, actor: User, enterprise: Enterprise, **ove
     values: dict[str, object] = {"content": "储罐液位高高报警及联锁是否完好投用", "basis": "GB 50160-2008 第 6.2 条",
                                  "frequency": "day", "category": "site", "check_level": "team"}
     values.update(overrides)
-    return practices.add_check_item(session, actor, enterprise, practices.CheckItemInput(**values))  # type: ignore[arg-type]
+    return check_items.add_check_item(session, actor, enterprise, check_items.CheckItemInput(**values))  # type: ignore[arg-type]

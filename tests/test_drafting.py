@@ -23,6 +23,7 @@ from standards.drafting import (
     outline,
     unlink_practice,
 )
+from standards.generate import generate_draft
 from standards.models import AnnexType, Clause, ClauseKind, ClauseSource, StandardVersion
 from standards.numbering import number_tree, numbers_by_id
 from standards.obligation import REQUIREMENT_WITHOUT_VERB, Obligation, detect, read
@@ -299,6 +300,8 @@ def test_every_service_refuses_a_frozen_version(session: Session, world: World, 
     first = add(session, editor, draft, K.CLAUSE, chapter, "一", "企业应……")
     second = add(session, editor, draft, K.CLAUSE, chapter, "二", "企业应……")
     point = make_risk_point(session, world.ent_zd, "液氯储罐区")
+    item = make_check_item(session, world.ent_zd, "液位计是否完好", point)
+    link = link_practice(session, editor, first, check_item_id=item.id)
     step(session, editor, project, StageAction.OPEN_CONSULTATION)
     frozen = session.get(StandardVersion, draft.id)
     assert frozen.frozen_at is not None
@@ -310,6 +313,8 @@ def test_every_service_refuses_a_frozen_version(session: Session, world: World, 
         lambda: move_clause(session, editor, second, Move.OUTDENT, second.lock_version),
         lambda: delete_clause(session, editor, first, first.lock_version),
         lambda: link_practice(session, editor, first, risk_point_id=point.id),
+        lambda: unlink_practice(session, editor, first, link.id),
+        lambda: generate_draft(session, editor, project, frozen),
     ]
     for call in calls:
         with pytest.raises(FrozenVersion, match="已定稿"):

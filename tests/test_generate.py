@@ -8,7 +8,9 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from benchmarks.check_items import delete_check_item
 from benchmarks.grading import Method
+from benchmarks.practices import delete_risk_point
 from core.errors import Conflict, PermissionDenied
 from core.markup import render_markdown
 from standards.drafting import ClauseInput, add_clause, clauses_using, outline
@@ -137,3 +139,15 @@ def test_generating_writes_one_event_under_the_project(session: Session, world: 
     events = trail(session, project)[before:]
     assert [e.action for e in events] == ["standard.generate"]
     assert "张店甲化工有限公司" in events[0].summary and events[0].details["risk_rows"] == 3
+
+
+def test_a_practice_a_standard_refers_to_cannot_be_deleted(session: Session, world: World, project,
+                                                          practices) -> None:
+    _generate(session, world, project)
+    (point, *_), (item, *_) = practices
+    with pytest.raises(Conflict, match=f"已被标准《{project.title}》.*引用，不能删除"):
+        delete_risk_point(session, world.zhangdian, point, point.lock_version)
+    with pytest.raises(Conflict, match="引用，不能删除"):
+        delete_check_item(session, world.zhangdian, item, item.lock_version)
+    assert session.get(type(point), point.id) is not None
+    assert session.scalars(select(ClauseSource).where(ClauseSource.risk_point_id == point.id)).first() is not None

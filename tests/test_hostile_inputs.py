@@ -122,11 +122,22 @@ def _post_form(stage: Stage, found: FoundForm, target: str | None = None,
                  follow=payload is None or payload.shown)
 
 
+# Values that mean something only to a field that reads a number, a date, a choice or a target:
+# typed into free text they are plain words. Small forms get them in every field all the same;
+# on large forms (a risk point has thirty-odd) free-text fields are spared them, which keeps the
+# sweep's time in bounds without sparing any field the values it must refuse.
+TYPED_ONLY = frozenset({"digits20", "minus-one", "year-1", "year-9999", "tab-slash", "slash-slash", "off-site"})
+LARGE_FORM = 12  # fields
+
+
 def _payloads_for(found: FoundForm, name: str) -> tuple[Payload, ...]:
     """Every payload, except in the CSRF token of most forms: one hook checks it before any view
     runs, so it is attacked in full on the sign-in form and with one payload elsewhere."""
     if name == "csrf_token" and found.endpoint != "auth.login":
         return PAYLOADS[:1]
+    free_text = found.form.kind_of(name).kind in TYPED and name not in ("back", "next")
+    if free_text and len(found.form.names()) > LARGE_FORM:
+        return tuple(p for p in PAYLOADS if p.name not in TYPED_ONLY)
     return PAYLOADS
 
 

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from benchmarks import bands, practices
+from benchmarks import bands, check_items, practices
 from benchmarks.grading import ControlLevel, Method, RiskLevel
 from benchmarks.models import CheckItem, MeasureKind, RiskPoint
 from core.audit import AuditEvent, history
@@ -160,7 +160,7 @@ def test_out_of_scope_people_get_not_found(session: Session, world: World, who: 
     with pytest.raises(NotFound):
         practices.get_risk_point(session, actor, point.id)
     with pytest.raises(NotFound):
-        practices.get_check_item(session, actor, item.id)
+        check_items.get_check_item(session, actor, item.id)
 
 
 def test_another_enterprises_user_gets_not_found(session: Session, world: World) -> None:
@@ -211,7 +211,7 @@ def test_check_items_are_kept_with_their_link_to_a_risk_point(session: Session, 
     item = make_check_item(session, world.ent_user, world.ent_zd, risk_point_id=point.id)
     assert (item.risk_point, item.frequency.label, item.category.label, item.check_level.label) == (
         point, "每日", "现场类", "班组级")
-    practices.update_check_item(session, world.zhangdian, item, practices.CheckItemInput(
+    check_items.update_check_item(session, world.zhangdian, item, check_items.CheckItemInput(
         content=item.content, basis="AQ 3035-2010", frequency="week", category="site", check_level="post",
         risk_point_id=point.id), item.lock_version)
     practices.delete_risk_point(session, world.ent_user, point, point.lock_version)
@@ -234,7 +234,7 @@ def test_a_check_item_may_not_name_another_enterprises_risk_point(session: Sessi
 def test_a_stale_check_item_edit_is_refused(session: Session, world: World) -> None:
     item = make_check_item(session, world.ent_user, world.ent_zd)
     with pytest.raises(StaleEdit):
-        practices.delete_check_item(session, world.ent_user, item, item.lock_version + 1)
+        check_items.delete_check_item(session, world.ent_user, item, item.lock_version + 1)
 
 
 def test_the_four_colour_summary_counts_per_level_and_per_area(session: Session, world: World) -> None:

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from app.demo import data
 from app.demo.practices import CHECK_ITEMS, RISK_POINTS
 from app.demo.standards import seed_standards
-from benchmarks import campaigns, practices
+from benchmarks import campaigns, check_items, practices
 from benchmarks import services as benchmarks
 from benchmarks.models import Campaign, Nomination, NominationState
 from benchmarks.workflow import Action
@@ -220,6 +220,6 @@ def _practices(session: Session, campaign: Campaign) -> None:
             **{"report_phone": enterprise.safety_phone, **fields}))  # type: ignore[arg-type]
         points[point.name] = point
     for content, basis, frequency, category, level, point_name in CHECK_ITEMS:
-        practices.add_check_item(session, manager, enterprise, practices.CheckItemInput(
+        check_items.add_check_item(session, manager, enterprise, check_items.CheckItemInput(
             content=content, basis=basis, frequency=frequency, category=category, check_level=level,
             risk_point_id=points[point_name].id if point_name else None))

@@ -13,7 +13,7 @@ from wtforms.fields.core import UnboundField
 from app.forms import Form, MultiCheckboxField, options
 from app.nominations.forms import VersionedForm
 from benchmarks import bands as band_rules
-from benchmarks import practices
+from benchmarks import check_items, practices
 from benchmarks.grading import FACTORS, Band, ControlLevel, Method, RiskLevel
 from benchmarks.models import (
     ACCIDENT_TYPES,
@@ -116,8 +116,8 @@ class CheckItemForm(VersionedForm):
     check_level = _select("排查层级", choices=options([PICK, *((c.value, c.label) for c in ControlLevel)]))
     risk_point_id = _select("关联风险点", choices=options([("", "（不关联）")]))
 
-    def to_input(self) -> practices.CheckItemInput:
-        return practices.CheckItemInput(
+    def to_input(self) -> check_items.CheckItemInput:
+        return check_items.CheckItemInput(
             content=self.content.data or "", basis=self.basis.data or "", frequency=self.frequency.data or "",
             category=self.category.data or "", check_level=self.check_level.data or "",
             risk_point_id=bounded_int(self.risk_point_id.data))

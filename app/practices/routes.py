@@ -19,7 +19,7 @@ from app.forms import ActionForm, form_status
 from app.practices.forms import BandForm, CheckItemForm, RiskPointForm
 from app.security import safe_path
 from benchmarks import bands as band_rules
-from benchmarks import practices
+from benchmarks import check_items, practices
 from benchmarks.grading import FACTORS, REQUIRED_CONTROL, Method, RiskLevel
 from benchmarks.models import MeasureKind, RiskPoint
 from benchmarks.models.practices import DB37_MEASURES
@@ -81,7 +81,7 @@ def register(enterprise_id: int) -> str:
     points = practices.risk_points(db(), enterprise)
     return render_template(
         "practices/register.html", enterprise=enterprise, points=points,
-        items=practices.check_items(db(), enterprise), summary=practices.four_colour(db(), enterprise),
+        items=check_items.check_items(db(), enterprise), summary=practices.four_colour(db(), enterprise),
         drift=practices.current_levels(db(), enterprise, points), action_form=ActionForm(),
         measure_kinds=list(MeasureKind),
     )
@@ -100,8 +100,8 @@ def download(enterprise_id: int, document: str) -> Response:
     renderers = {
         "risk-list.xlsx": lambda: render_risk_register_xlsx(enterprise, points, book),
         "risk-list.docx": lambda: render_risk_register_docx(enterprise, points, book, issued),
-        "check-list.xlsx": lambda: render_check_list_xlsx(enterprise, practices.check_items(db(), enterprise)),
-        "check-list.docx": lambda: render_check_list_docx(enterprise, practices.check_items(db(), enterprise),
+        "check-list.xlsx": lambda: render_check_list_xlsx(enterprise, check_items.check_items(db(), enterprise)),
+        "check-list.docx": lambda: render_check_list_docx(enterprise, check_items.check_items(db(), enterprise),
                                                           issued),
         "cards.docx": lambda: render_cards(enterprise, points),
     }
@@ -140,7 +140,7 @@ def risk_point(risk_point_id: int) -> str:
         "practices/risk_point.html", point=point, enterprise=point.enterprise, now=now, events=events,
         factors=FACTORS[point.method], evaluation=practices.evaluation_text(point),
         required=REQUIRED_CONTROL[point.risk_level], measure_kinds=list(MeasureKind), action_form=ActionForm(),
-        items=[i for i in practices.check_items(db(), point.enterprise) if i.risk_point_id == point.id],
+        items=[i for i in check_items.check_items(db(), point.enterprise) if i.risk_point_id == point.id],
     )
 
 
@@ -196,7 +196,7 @@ def new_check_item(enterprise_id: int) -> str | Response | tuple[str, int]:
     if request.method == "GET" and (linked := bounded_int(request.args.get("risk_point"))):
         form.risk_point_id.data = str(linked)
     if form.validate_on_submit():
-        item = practices.add_check_item(db(), actor(), enterprise, form.to_input())
+        item = check_items.add_check_item(db(), actor(), enterprise, form.to_input())
         flash(f"已新增隐患排查项（{item.category.label}）。", "success")
         return redirect(url_for("practices.register", enterprise_id=enterprise.id, _anchor="check-items"))
     return _item_page(form, enterprise, None)
@@ -205,13 +205,13 @@ def new_check_item(enterprise_id: int) -> str | Response | tuple[str, int]:
 @bp.route("/practices/check-items/<int:check_item_id>/edit", methods=["GET", "POST"])
 @allowed(can_open_enterprises)
 def edit_check_item(check_item_id: int) -> str | Response | tuple[str, int]:
-    item = practices.get_check_item(db(), actor(), check_item_id)
+    item = check_items.get_check_item(db(), actor(), check_item_id)
     form = CheckItemForm(obj=item)
     form.offer_points(practices.risk_points(db(), item.enterprise))
     if request.method == "GET":
         form.fill_from(item)
     if form.validate_on_submit():
-        practices.update_check_item(db(), actor(), item, form.to_input(), form.expected_version())
+        check_items.update_check_item(db(), actor(), item, form.to_input(), form.expected_version())
         flash("隐患排查项已保存。", "success")
         return redirect(url_for("practices.register", enterprise_id=item.enterprise_id, _anchor="check-items"))
     return _item_page(form, item.enterprise, item)
@@ -220,10 +220,10 @@ def edit_check_item(check_item_id: int) -> str | Response | tuple[str, int]:
 @bp.route("/practices/check-items/<int:check_item_id>/delete", methods=["POST"])
 @allowed(can_open_enterprises)
 def delete_check_item(check_item_id: int) -> Response:
-    item = practices.get_check_item(db(), actor(), check_item_id)
+    item = check_items.get_check_item(db(), actor(), check_item_id)
     enterprise_id = item.enterprise_id
     ActionForm().validated()
-    practices.delete_check_item(db(), actor(), item, bounded_int(request.form.get("lock_version"), lo=0) or 0)
+    check_items.delete_check_item(db(), actor(), item, bounded_int(request.form.get("lock_version"), lo=0) or 0)
     flash("已删除隐患排查项。", "success")
     return _back_or(url_for("practices.register", enterprise_id=enterprise_id, _anchor="check-items"))
 

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from werkzeug.wrappers import Response
 
 from app.auth.guards import actor, allowed
@@ -62,7 +63,7 @@ def _project(project_id: int) -> StandardProject:
 # --- the list -----------------------------------------------------------------------------
 
 
-def _filtered() -> object:
+def _filtered() -> Select[Any]:
     return queries.projects_query(actor(), request.args.get("stage", ""), request.args.get("industry", ""),
                                   request.args.get("q", ""))
 
@@ -70,7 +71,7 @@ def _filtered() -> object:
 @bp.route("/")
 @allowed(can_browse_projects)
 def index() -> str:
-    listed = list_page(db(), _filtered(), PROJECTS, request.args)  # type: ignore[arg-type]
+    listed = list_page(db(), _filtered(), PROJECTS, request.args)
     return render_template("standards/index.html", listed=listed, stages=list(Stage),
                            industries=list_industries(db()))
 
@@ -78,7 +79,7 @@ def index() -> str:
 @bp.route("/export.xlsx")
 @allowed(can_browse_projects)
 def export() -> Response:
-    return xlsx_response(project_table(project_rows(db(), _filtered(), request.args)), "标准项目")  # type: ignore[arg-type]
+    return xlsx_response(project_table(project_rows(db(), _filtered(), request.args)), "标准项目")
 
 
 # --- raising and editing a project ----------------------------------------------------------

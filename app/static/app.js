@@ -169,12 +169,14 @@
       input.setAttribute("aria-expanded", "true");
       active = -1;
     }
+    var asked = 0;  // answers can arrive out of order: only the newest question's answer is shown
     function search() {
       var q = input.value.trim();
+      var ticket = ++asked;
       fetch(root.getAttribute("data-source") + "?q=" + encodeURIComponent(q), { credentials: "same-origin" })
         .then(function (r) { return r.ok ? r.json() : []; })
-        .then(show)
-        .catch(function () { close(); });
+        .then(function (found) { if (ticket === asked) { show(found); } })
+        .catch(function () { if (ticket === asked) { close(); } });
     }
     input.addEventListener("input", function () {
       value.value = "";
