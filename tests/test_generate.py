@@ -151,3 +151,15 @@ def test_a_practice_a_standard_refers_to_cannot_be_deleted(session: Session, wor
         delete_check_item(session, world.zhangdian, item, item.lock_version)
     assert session.get(type(point), point.id) is not None
     assert session.scalars(select(ClauseSource).where(ClauseSource.risk_point_id == point.id)).first() is not None
+
+
+def test_a_risk_points_page_names_the_clauses_that_use_it(client, login, session: Session, world: World, project,
+                                                          practices) -> None:
+    _generate(session, world, project)
+    session.commit()
+    point = practices[0][0]
+    login(world.zhangdian)
+    html = client.get(f"/practices/risk-points/{point.id}").get_data(as_text=True)
+    assert 'data-testid="used-in-standards"' in html and f"《{project.title}》表A." in html
+    login(world.ent_user)  # the enterprise's own user sees its point, but not the province's draft
+    assert "used-in-standards" not in client.get(f"/practices/risk-points/{point.id}").get_data(as_text=True)

@@ -36,6 +36,7 @@ from exports.practice_register import (
     render_risk_register_docx,
     render_risk_register_xlsx,
 )
+from standards.drafting import clauses_using
 
 bp = Blueprint("practices", __name__)
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -141,6 +142,7 @@ def risk_point(risk_point_id: int) -> str:
         factors=FACTORS[point.method], evaluation=practices.evaluation_text(point),
         required=REQUIRED_CONTROL[point.risk_level], measure_kinds=list(MeasureKind), action_form=ActionForm(),
         items=[i for i in check_items.check_items(db(), point.enterprise) if i.risk_point_id == point.id],
+        usages=clauses_using(db(), point, actor=actor()),
     )
 
 
