@@ -130,15 +130,16 @@ TYPED_ONLY = frozenset({"digits20", "minus-one", "year-1", "year-9999", "tab-sla
 LARGE_FORM = 12  # fields
 
 
-def _payloads_for(found: FoundForm, name: str) -> tuple[Payload, ...]:
-    """Every payload, except in the CSRF token of most forms: one hook checks it before any view
-    runs, so it is attacked in full on the sign-in form and with one payload elsewhere."""
+def _payloads_for(found: FoundForm, name: str, payloads: tuple[Payload, ...]) -> tuple[Payload, ...]:
+    """Every payload of this database's sweep (``tests.hostile.payloads_for``), except in the
+    CSRF token of most forms: one hook checks it before any view runs, so it is attacked in
+    full on the sign-in form and with one payload elsewhere."""
     if name == "csrf_token" and found.endpoint != "auth.login":
         return PAYLOADS[:1]
     free_text = found.form.kind_of(name).kind in TYPED and name not in ("back", "next")
     if free_text and len(found.form.names()) > LARGE_FORM:
-        return tuple(p for p in PAYLOADS if p.name not in TYPED_ONLY)
-    return PAYLOADS
+        return tuple(p for p in payloads if p.name not in TYPED_ONLY)
+    return payloads
 
 
 def _sweep_forms(stage: Stage, forms: list[FoundForm]) -> list[str]:
@@ -153,7 +154,7 @@ def _sweep_forms(stage: Stage, forms: list[FoundForm]) -> list[str]:
                             f"({baseline.status}: {baseline.said}), so the probes below would prove nothing")
         for name in found.form.names():
             control = found.form.kind_of(name)
-            for payload in _payloads_for(found, name):
+            for payload in _payloads_for(found, name, stage.payloads):
                 outcome = _post_form(stage, found, name, payload)
                 problems += outcome.problems
                 if _must_refuse(control, payload) and not outcome.refused:
@@ -167,7 +168,7 @@ def _sweep_query(stage: Stage, persona: str, path: str, query: list[tuple[str, s
     """Filters are read, not stored: every argument carries the payload at once (one request per
     payload), and only when that goes wrong is each argument tried alone, to name the culprit."""
     problems: list[str] = []
-    for payload in PAYLOADS:
+    for payload in stage.payloads:
         pairs = [(k, v) for k, v in query if k not in names] + [(name, payload.value) for name in names]
         url = f"{path}?{urlencoded(pairs).decode()}"
         together = probe(stage, persona, "GET", url, f"{persona} GET {path} [{', '.join(names)}]={payload.name}")
