@@ -12,7 +12,8 @@ Review happens in :class:`ReviewRound` rows — the consultation (征求意见) 
 征求意见稿, and the review meeting (审查会) on a frozen 送审稿 — with :class:`Comment`
 rows (each disposed by an editor) and :class:`Vote` rows (one per assigned expert).
 
-One import registers them all (for Alembic too): ``projects``, ``clauses``, ``review``.
+One import registers them all (for Alembic too): ``projects``, ``clauses``, ``review``,
+``publications``.
 """
 
 from standards.models.clauses import (
@@ -32,6 +33,13 @@ from standards.models.projects import (
     new_key,
     project_sources,
 )
+from standards.models.publications import (
+    ISSUER,
+    PdfState,
+    Publication,
+    PublicationState,
+    PublicationStatus,
+)
 from standards.models.review import (
     Comment,
     CommentKind,
@@ -46,6 +54,7 @@ from standards.models.review import (
 )
 
 __all__ = [
+    "ISSUER",
     "STAGE_DOCUMENTS",
     "STAGE_LABELS",
     "AnnexType",
@@ -56,7 +65,11 @@ __all__ = [
     "CommentKind",
     "Disposition",
     "MemberRole",
+    "PdfState",
     "ProjectMember",
+    "Publication",
+    "PublicationState",
+    "PublicationStatus",
     "ReviewRound",
     "RoundKind",
     "RoundOutcome",

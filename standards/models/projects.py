@@ -32,6 +32,8 @@ class Stage(enum.StrEnum):
     CONSULTATION = "consultation"
     REVIEW = "review"
     APPROVAL = "approval"
+    APPROVED = "approved"
+    PUBLISHED = "published"
     TERMINATED = "terminated"
 
     @property
@@ -45,8 +47,8 @@ class Stage(enum.StrEnum):
 
     @property
     def badge(self) -> str:
-        return {"drafting": "secondary", "consultation": "info", "review": "primary", "approval": "success",
-                "terminated": "dark"}[self.value]
+        return {"drafting": "secondary", "consultation": "info", "review": "primary", "approval": "warning",
+                "approved": "success", "published": "success", "terminated": "dark"}[self.value]
 
 
 STAGE_LABELS = {
@@ -54,6 +56,8 @@ STAGE_LABELS = {
     Stage.CONSULTATION: "征求意见",
     Stage.REVIEW: "审查",
     Stage.APPROVAL: "报批",
+    Stage.APPROVED: "已批准，待发布",
+    Stage.PUBLISHED: "已发布",
     Stage.TERMINATED: "已终止",
 }
 STAGE_DOCUMENTS = {
@@ -61,6 +65,8 @@ STAGE_DOCUMENTS = {
     Stage.CONSULTATION: "征求意见稿",
     Stage.REVIEW: "送审稿",
     Stage.APPROVAL: "报批稿",
+    Stage.APPROVED: "报批稿",
+    Stage.PUBLISHED: "标准",
     Stage.TERMINATED: "草案",
 }
 
