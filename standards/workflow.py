@@ -1,6 +1,7 @@
 """A standard project's stages as one table on the shared engine (``core.workflow``).
 
-草案 → 征求意见稿 → 送审稿 → 报批稿, after GB/T 16733 and the rules of cn-standards.md §3:
+草案 → 征求意见稿 → 送审稿 → 报批稿 → 已批准 → 已发布, after GB/T 16733 and the rules of
+cn-standards.md §3:
 
 - the editors open the consultation: the working draft is frozen as the 征求意见稿 and a
   consultation round opens (deadline, default 30 days, and the people asked);
@@ -9,7 +10,9 @@
 - when every panel expert has voted, the meeting concludes — it passes with at least
   three quarters of the votes cast in favour (同意 + 修改后同意) and the 报批稿 is frozen;
   a first failure sends the text back to drafting (then straight back to review once
-  revised), a second failure ends the project.
+  revised), a second failure ends the project;
+- the standards committee approves the 报批稿 or returns it with reasons (the editors then
+  revise and resubmit it), and publishes the approved one (``standards.approval``).
 
 Which conclusion applies is data too: ``conclude`` picks the one row whose guards hold.
 """
@@ -30,6 +33,8 @@ from core.errors import InvalidTransition, ValidationError
 from core.people import User
 from core.text import Text, bounded_date, clean
 from core.workflow import Effect, Notice, Rule, Step, Workflow, register, transition
+from standards import approval
+from standards.approval import ask_committee
 from standards.models import (
     MemberRole,
     ProjectMember,
@@ -54,12 +59,17 @@ class StageAction(enum.StrEnum):
     PASS = "pass"
     FAIL = "fail"
     TERMINATE = "terminate"
+    APPROVE = "approve"
+    RETURN = "return"
+    RESUBMIT = "resubmit"
+    PUBLISH = "publish"
 
     @property
     def label(self) -> str:
         return {"open_consultation": "发布征求意见稿", "submit_for_review": "提交送审稿",
                 "pass": "审查通过，形成报批稿", "fail": "审查未通过，退回修改",
-                "terminate": "审查再次未通过，终止项目"}[self.value]
+                "terminate": "审查再次未通过，终止项目", "approve": "批准报批稿", "return": "退回报批稿",
+                "resubmit": "修改后重新报批", "publish": "发布标准"}[self.value]
 
 
 # --- the ¾ rule ------------------------------------------------------------------------------
@@ -273,12 +283,13 @@ TRANSITIONS: dict[tuple[Stage, StageAction], Rule] = {
     (Stage.CONSULTATION, A.SUBMIT_FOR_REVIEW): Rule(Stage.REVIEW, guards=(_has_panel, _consultation_done), **_submit),
     (Stage.DRAFTING, A.SUBMIT_FOR_REVIEW): Rule(Stage.REVIEW, guards=(_has_panel, _revised_after_failure), **_submit),
     (Stage.REVIEW, A.PASS): Rule(Stage.APPROVAL, _editor, reason="审查结论", guards=(_passes,),
-                                 effects=(_conclude(RoundOutcome.PASSED),), notices=(_tell_outcome,)),
+                                 effects=(_conclude(RoundOutcome.PASSED),), notices=(_tell_outcome, ask_committee)),
     (Stage.REVIEW, A.FAIL): Rule(Stage.DRAFTING, _editor, reason="审查结论", guards=(_fails, _first_failure),
                                  effects=(_conclude(RoundOutcome.FAILED),), notices=(_tell_outcome,)),
     (Stage.REVIEW, A.TERMINATE): Rule(Stage.TERMINATED, _editor, reason="审查结论",
                                       guards=(_fails, _second_failure),
                                       effects=(_conclude(RoundOutcome.FAILED),), notices=(_tell_outcome,)),
+    **approval.stage_rows(StageAction, _editor),
 }
 
 PROJECT_FLOW: Workflow[StandardProject] = register(StandardProject, Workflow(
