@@ -40,11 +40,17 @@ lint: $(VENV)/.dev
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 
-# Debian's Chromium (never a downloaded browser) and CJK fonts for the browser tests.
+# Debian's Chromium (never a downloaded browser) and CJK fonts for the browser tests;
+# LibreOffice Writer with its Python bridge (run by /usr/bin/python3, not the venv) for DOCX → PDF,
+# and poppler's pdftotext/pdffonts for the PDF tests.
 system-deps:
 	@missing=""; \
 	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
-	fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || missing="$$missing fonts-noto-cjk"; \
+	{ fc-list 2>/dev/null | grep -qi "Noto Sans CJK" && fc-list 2>/dev/null | grep -qi "Noto Serif CJK"; } \
+		|| missing="$$missing fonts-noto-cjk"; \
+	command -v soffice >/dev/null 2>&1 || missing="$$missing libreoffice-writer"; \
+	/usr/bin/python3 -c "import uno" >/dev/null 2>&1 || missing="$$missing python3-uno"; \
+	{ command -v pdftotext && command -v pdffonts; } >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
 	if [ -n "$$missing" ]; then \
 		echo "installing:$$missing"; \
 		$(SUDO) apt-get update -qq && \
