@@ -30,6 +30,7 @@ from standards.models import (
     StandardProject,
     StandardVersion,
 )
+from standards.permissions import is_committee
 from standards.versions import freeze
 
 Render = Callable[[Publication], bytes]
@@ -37,11 +38,6 @@ Render = Callable[[Publication], bytes]
 
 class Store(Protocol):
     def put(self, data: bytes) -> str: ...
-
-
-def is_committee(actor: User, _record: object = None) -> bool:
-    """Approval, publication and withdrawal are the standards committee's (标准审定委员会)."""
-    return Role.COMMITTEE in actor.roles
 
 
 def committee(session: Session) -> list[User]:
@@ -82,7 +78,8 @@ def _publish(step: Step[StandardProject]) -> None:
         ccs=imprint.ccs, filing_number=imprint.filing_number, issued_on=imprint.issued_on,
         effective_on=imprint.effective_on, issuer=imprint.issuer, replaces=imprint.replaces,
         changes=imprint.changes, published_by_id=step.actor.id)
-    publication.docx_sha256 = store.put(render(publication))
+    with session.no_autoflush:  # rendering reads the tree; the publication is complete only once it has its digest
+        publication.docx_sha256 = store.put(render(publication))
     session.add(publication)
     session.flush()
     replaced = f"，代替 {imprint.replaces.number}" if imprint.replaces else ""

@@ -21,6 +21,11 @@ def sees_every_project(actor: User) -> bool:
     return actor.is_admin or is_province_bureau(actor) or Role.COMMITTEE in actor.roles
 
 
+def is_committee(actor: User, _record: object = None) -> bool:
+    """Approval, publication and withdrawal are the standards committee's (标准审定委员会)."""
+    return Role.COMMITTEE in actor.roles
+
+
 def can_browse_projects(actor: User) -> bool:
     """The 标准制定 area: everyone who may see at least one project could have some there."""
     return sees_every_project(actor) or actor.has_role(Role.BUREAU, Role.EXPERT, Role.ENTERPRISE)

@@ -19,6 +19,8 @@ from app.forms import ActionForm, form_status
 from app.forms import options as choices
 from app.listing import list_page
 from app.nominations.forms import VersionedForm
+from app.publishing.forms import ReasonForm
+from app.publishing.routes import approval_steps
 from app.standards.forms import (
     ClauseForm,
     ConsultationForm,
@@ -40,7 +42,16 @@ from core.workflow import Step, transition
 from standards import drafting, queries
 from standards.drafting import Move, check_editable, outline
 from standards.generate import generate_draft
-from standards.models import AnnexType, Clause, ClauseKind, MemberRole, Stage, StandardProject, StandardVersion
+from standards.models import (
+    AnnexType,
+    Clause,
+    ClauseKind,
+    MemberRole,
+    Publication,
+    Stage,
+    StandardProject,
+    StandardVersion,
+)
 from standards.permissions import can_browse_projects, can_edit_text, can_manage_project, can_raise_project
 from standards.projects import raise_project, update_project
 from standards.textdiff import diff_html
@@ -158,6 +169,8 @@ def show(project_id: int) -> str:
         editors=[m.user for m in project.members if m.role == MemberRole.EDITOR],
         experts=[m.user for m in project.members if m.role == MemberRole.EXPERT],
         commenters=[m.user for m in project.members if m.role == MemberRole.COMMENTER],
+        approval=approval_steps(project), reason=ReasonForm(),
+        publication=db().scalar(select(Publication).where(Publication.project_id == project.id)),
     )
 
 
