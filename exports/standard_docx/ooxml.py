@@ -14,12 +14,13 @@ import re
 from collections.abc import Iterable
 
 from docx.oxml.ns import nsmap, qn
-from docx.oxml.parser import oxml_parser
+from docx.oxml.parser import oxml_parser, parse_xml
 from docx.oxml.xmlchemy import BaseOxmlElement
 
 from exports.standard_docx.markdown import Span
 
 W_NSMAP = {"w": nsmap["w"]}
+W_DECLARATION = f'xmlns:w="{nsmap["w"]}"'
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 # Characters XML 1.0 cannot carry (text is cleaned on input; this keeps old rows safe too).
 NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -29,6 +30,11 @@ SONG, HEI, LATIN = "宋体", "黑体", "Times New Roman"
 @functools.cache
 def clark(tag: str) -> str:
     return qn(tag)
+
+
+def from_xml(xml: str) -> BaseOxmlElement:
+    """An element from XML text that declares the ``w`` namespace (``W_DECLARATION``)."""
+    return parse_xml(xml)
 
 
 def el(tag: str, parent: BaseOxmlElement | None = None, **attrs: str) -> BaseOxmlElement:
@@ -79,6 +85,20 @@ def run(text: str, *, east_asia: str | None = None, bold: bool = False, italic: 
             t.set(XML_SPACE, "preserve")
             t.text = piece
     return r
+
+
+def escape(text: str) -> str:
+    """Text as XML character data (invalid characters dropped)."""
+    return NOT_XML.sub("", text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def span_xml(span: Span) -> str:
+    """One span as a run in XML text: for tables, built as one string and parsed once."""
+    props = ("<w:b/>" if span.bold else "") + ("<w:i/>" if span.italic else "") + (
+        f'<w:vertAlign w:val="{span.script}"/>' if span.script else "")
+    pieces = escape(span.text).split("\n")
+    text = "<w:br/>".join(f'<w:t xml:space="preserve">{piece}</w:t>' for piece in pieces)
+    return f"<w:r><w:rPr>{props}</w:rPr>{text}</w:r>" if props else f"<w:r>{text}</w:r>"
 
 
 def span_runs(p: BaseOxmlElement, spans: Iterable[Span]) -> BaseOxmlElement:
