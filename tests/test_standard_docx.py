@@ -320,3 +320,41 @@ def test_an_annex_with_a_wide_table_is_laid_out_landscape_and_the_page_numbers_r
     assert orientations == [False, False, False, True]  # cover, front, body with annex A, annex B
     assert [s._sectPr.find(qn("w:pgNumType")) is not None for s in doc.sections] == [False, True, True, False]
     assert all(s.header.is_linked_to_previous for s in doc.sections[2:])
+
+
+def test_the_renderer_reads_only_the_loaded_version_and_project(session, version) -> None:
+    """Pure: once the tree and the project are loaded, the session can go — nothing else is queried."""
+    assert version.clauses and version.project.title
+    session.expunge_all()
+
+    doc = _open(render_standard(version, PUBLISHED))
+    assert TITLE in _texts(_sections(doc)[2])
+
+
+def test_odd_bodies_render_as_text_never_as_markup_or_an_error(session, version) -> None:
+    chapter = next(c for c in version.clauses if c.title == "范围")
+    add_clause(session, version, K.PARAGRAPH, chapter,
+               body="控制字符\x01保留 &lt;文字&gt; 与 <script>alert(1)</script>")
+    add_clause(session, version, K.PARAGRAPH, chapter, body="第一行\n第二行 with *em* and m<sup>3</sup>\n\n- 甲\n- 乙")
+    add_clause(session, version, K.TABLE, chapter, "不是表格", body="这只是一段文字，不是 Markdown 表格。")
+    add_clause(session, version, K.TABLE, chapter, "参差的表格",
+               body="| 甲 | 乙 | 丙 |\n|---|---|---|\n| 1 |\n| 2 | 3 | 4 | 5 |")
+    session.refresh(version)
+    doc = _open(render_standard(version, PUBLISHED))
+    body = _texts(_sections(doc)[2])
+
+    assert "控制字符保留 <文字> 与" in body and not any("script" in t or "alert" in t for t in body)
+    assert "第一行第二行 with em and m3" in body  # soft break joined; emphasis and superscript are runs
+    assert body[body.index("第一行第二行 with em and m3") + 1:][:2] == ["——甲", "——乙"]
+    assert body[body.index("表1　不是表格") + 1] == "这只是一段文字，不是 Markdown 表格。"  # shown as text
+    assert "表2　参差的表格" in body and "表3　风险等级" in body  # numbered through the body
+    ragged = doc.tables[0]
+    assert [[c.text for c in row.cells] for row in ragged.rows] == [["甲", "乙", "丙", "—"], ["1", "—", "—", "—"],
+                                                                     ["2", "3", "4", "5"]]
+
+
+def test_an_empty_text_still_renders_a_cover_front_matter_and_body(session, world) -> None:
+    project = make_project(session, world, title="尚无条文的标准")
+    doc = _open(render_standard(working_draft(session, project), imprint_for_draft(working_draft(session, project))))
+
+    assert [_texts(part)[:1] for part in _sections(doc)] == [["ICS "], ["目次"], ["尚无条文的标准"]]

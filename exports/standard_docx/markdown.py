@@ -67,7 +67,14 @@ def _join(lines: list[str]) -> str:
 
 
 def soft(text: str) -> str:
-    return _join(text.split("\n")) if "\n" in text else text
+    """Soft line breaks inside an inline text node joined (its outer spaces kept: they part
+    it from the emphasis around it)."""
+    if "\n" not in text:
+        return text
+    lines = text.split("\n")
+    lead = lines[0][: len(lines[0]) - len(lines[0].lstrip())]
+    trail = lines[-1][len(lines[-1].rstrip()):]
+    return lead + _join(lines) + trail
 
 
 def plain_blocks(text: str) -> list[Block]:

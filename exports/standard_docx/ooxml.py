@@ -2,7 +2,8 @@
 
 A 1,000-clause standard with ten 100-row annex tables is some 60,000 elements, so the
 renderer makes them here rather than through python-docx's object API (which costs
-several lookups per call). Fonts and sizes come from the paragraph styles
+several lookups per call), and tables — most of those elements — are written as XML
+text and parsed once (``span_xml``, ``from_xml``). Fonts and sizes come from the paragraph styles
 (``styles.py``); runs only say what differs — bold, italic, super/subscript, or a
 heading font inside a body paragraph (a clause number, a 注 label).
 """
@@ -161,16 +162,3 @@ def field(p: BaseOxmlElement, instruction: str, cached: str) -> None:
     field_begin(p, instruction)
     p.append(run(cached))
     field_end(p)
-
-
-def border(ppr: BaseOxmlElement, side: str = "bottom", size: int = 6) -> None:
-    """A rule under (or over) a paragraph: the cover's lines, the closing line."""
-    bdr = el("w:pBdr")
-    el(f"w:{side}", bdr, val="single", sz=str(size), space="1", color="000000")
-    # w:pBdr sits after keepNext/pageBreakBefore and before spacing, ind, jc in a w:pPr.
-    for successor in ("w:shd", "w:tabs", "w:suppressAutoHyphens", "w:spacing", "w:ind", "w:jc"):
-        found = ppr.find(clark(successor))
-        if found is not None:
-            found.addprevious(bdr)
-            return
-    ppr.append(bdr)
