@@ -19,12 +19,13 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/pip install -q -r requirements-dev.txt
 	touch $@ $(VENV)/.runtime
 
-## make run: install, migrate, load the demo on first run, serve on http://127.0.0.1:5000
+## make run: install, migrate, load the demo on first run, then serve on http://127.0.0.1:5000 and run
+## the background jobs, both from the Procfile (honcho)
 run: $(VENV)/.runtime
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo
-	@echo "标杆 is serving on http://127.0.0.1:5000 (Ctrl-C to stop)"
-	$(BIN)/gunicorn --workers 2 --bind 127.0.0.1:5000 --access-logfile - wsgi:app
+	@echo "标杆 is serving on http://127.0.0.1:5000, jobs running beside it (Ctrl-C stops both)"
+	$(BIN)/honcho start -f Procfile
 
 ## make test: lint and layer contracts, then the whole suite on SQLite, and on PostgreSQL
 ## when TEST_DATABASE_URL is set — each run spread over the machine's cores (pytest-xdist)

@@ -22,6 +22,8 @@ from app.auth.login import init_login
 from app.cli import register_cli
 from app.database import RequestApp, init_db
 from app.errors import register_error_handlers
+from app.jobs import init_jobs
+from app.search import init_search
 from app.security import init_rate_limits, init_security
 from app.templating import init_templating
 
@@ -38,6 +40,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     init_security(app)
     init_login(app)
     init_templating(app)
+    init_jobs(app)
+    init_search(app)
     register_blueprints(app)
     init_rate_limits(app, auth.RATE_LIMITS)
     register_cli(app)
@@ -46,10 +50,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 
 def register_blueprints(app: Flask) -> None:
-    from app import admin, auth, enterprises, home, nominations, practices, redline, review
+    from app import admin, auth, enterprises, home, nominations, practices, redline, review, search
 
     # Not ``from app import standards``: ``import standards.models`` above made ``app.standards``
     # name the domain package, so that would find it instead of the blueprint package.
     standards = importlib.import_module("app.standards")
-    for area in (auth, home, enterprises, nominations, practices, standards, redline, review, admin):
+    for area in (auth, home, enterprises, nominations, practices, standards, redline, review, admin, search):
         app.register_blueprint(area.bp)

@@ -15,6 +15,7 @@ from flask.cli import AppGroup, with_appcontext
 from sqlalchemy.orm import Session
 
 from app.database import database
+from app.search.cli import search_group
 from core import audit, migrate
 from core.accounts import UserInput, create_user
 from core.audit_verify import verify_chain
@@ -41,6 +42,7 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(audit_group)
     app.cli.add_command(create_user_command)
     app.cli.add_command(seed_demo_command)
+    app.cli.add_command(search_group)
 
 
 @click.group("db", cls=AppGroup)

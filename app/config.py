@@ -12,6 +12,12 @@
 ``RATELIMIT_STORAGE_URI`` where rate-limit counters live: by default a SQLite file under
                         ``instance/`` shared by the workers of one host; ``redis://host:6379`` to
                         share them between hosts.
+``SEARCH_INDEX_DIR``    the full-text index (Whoosh); default ``instance/search-index``. Only the job
+                        consumer (and ``flask search rebuild``) writes it.
+``REDIS_URL``           the job queue (Huey) in Redis, shared by several hosts; unset: SQLite in
+                        ``instance/huey.db`` (read by ``app.jobs`` when it is imported).
+``JOBS_IMMEDIATE``      ``1``: run background jobs at once in the process that queues them (tests,
+                        a one-process development run) instead of on the consumer.
 ``PROXY_HOPS``          how many reverse proxies stand in front of the app (default 0). Their
                         ``X-Forwarded-*`` headers are then trusted, so the sign-in limits count
                         clients, not the proxy. Never set it higher than the proxies there are:
@@ -90,6 +96,8 @@ def load(instance: Path, overrides: Mapping[str, Any] | None = None) -> dict[str
     settings: dict[str, Any] = {
         "DATABASE_URL": os.environ.get("DATABASE_URL") or f"sqlite:///{instance / 'biaogan.db'}",
         "UPLOAD_DIR": os.environ.get("UPLOAD_DIR") or str(instance / "uploads"),
+        "SEARCH_INDEX_DIR": os.environ.get("SEARCH_INDEX_DIR") or str(instance / "search-index"),
+        "JOBS_IMMEDIATE": os.environ.get("JOBS_IMMEDIATE", "").strip().lower() in ("1", "true", "yes"),
         "AUDIT_CHECKPOINTS": os.environ.get("AUDIT_CHECKPOINTS") or str(instance / "audit-checkpoints.log"),
         "RATELIMIT_STORAGE_URI": (os.environ.get("RATELIMIT_STORAGE_URI")
                                   or f"sqlite://{instance / 'ratelimits.sqlite'}"),

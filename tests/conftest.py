@@ -31,6 +31,16 @@ AUDIT_KEY = "test-audit-key-of-at-least-32-bytes!"
 TEST_SEAL = Seal(AUDIT_KEY.encode())
 
 
+@pytest.fixture(scope="session", autouse=True)
+def jobs_stay_in_the_test(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Every app the tests build (the fixture's, a test's own, a live gunicorn's) runs background
+    jobs at once and keeps its search index in a temporary folder, never in ``instance/``."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("JOBS_IMMEDIATE", "1")
+        patch.setenv("SEARCH_INDEX_DIR", str(tmp_path_factory.mktemp("search-index")))
+        yield
+
+
 @pytest.fixture(scope="session")
 def engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
     """The suite's database (one per xdist worker), migrated to head once."""
@@ -93,6 +103,8 @@ def app(connection: Connection, engine: Engine, tmp_path: Path) -> Flask:
         "SESSION_FACTORY": lambda: _session_on(connection),
         "UPLOAD_DIR": str(tmp_path / "uploads"),
         "WTF_CSRF_ENABLED": False,
+        "JOBS_IMMEDIATE": True,  # jobs run at once, on this test's connection
+        "SEARCH_INDEX_DIR": str(tmp_path / "search-index"),
     })
 
 

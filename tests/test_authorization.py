@@ -243,6 +243,7 @@ SPEC: dict[str, Callable[[Objects], list[Case]]] = {
     "standards.unlink_practice": lambda o: [
         c("POST", f"/standards/{o.std.project}/clauses/{o.std.requirement}/sources/{o.std.link}/delete", STD_EDITOR,
           STD_HIDDEN)],
+    "search.index": lambda o: [c("GET", "/search?q=化工", EVERYONE)],  # what each finds: tests/test_search.py
     "admin.users": lambda o: [c("GET", "/admin/users", {"admin"})],
     "admin.export_users": lambda o: [c("GET", "/admin/users/export.xlsx", {"admin"})],
     "admin.new_user": lambda o: both("/admin/users/new", {"admin"}),

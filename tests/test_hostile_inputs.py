@@ -59,6 +59,7 @@ ARGS = {
     "standards.export": ("q", "stage", "industry", "sort"),
     "standards.project": ("history",),
     "standards.add_clause": ("parent", "after", "kind"),
+    "search.index": ("q", "kind", "industry", "status", "page"),
 }
 LIST_ARGUMENTS = {"q", "region", "industry", "campaign", "state", "page", "size", "sort", "date_from", "date_to",
                   "history", "next"}

@@ -1,0 +1,144 @@
+"""Running a search: the words a person typed, the filters they chose, the page they want.
+
+The typed text is parsed with the same jieba analyzer as the index, over the title and
+body of every document. Quoted phrases ("中毒风险", also in Chinese quotes) must match as
+consecutive words; AND / OR / NOT work as in Whoosh. What would let a query reach past the
+text — field names (``public:1``), wildcards, ranges, boosts — is not understood, only
+read as words. The actor's permission filter and the page's filters are one Whoosh
+filter, so totals and pages count only what the actor may open.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import math
+from dataclasses import dataclass
+
+from whoosh.qparser import MultifieldParser, QueryParser, plugins
+from whoosh.query import And, NullQuery, Query, Term
+
+from search.highlight import Snippets
+from search.schema import DocType, Kind, make_schema
+from search.status import Status, status_filter, status_from_dates
+from search.store import IndexStore
+
+MAX_QUERY = 200  # characters a query may have; the rest is cut off (and the page says so)
+PER_PAGE = 20
+MAX_PAGE = 500
+QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "「": '"', "」": '"', "『": '"', "』": '"', "＂": '"',
+                        "\u3000": " "})
+
+
+@dataclass(frozen=True)
+class Criteria:
+    """What the search page asks for; every value already filtered (``core.text.filter_text``)."""
+
+    text: str
+    kind: str = ""
+    industry: str = ""
+    status: str = ""
+    page: int = 1
+    per_page: int = PER_PAGE
+
+    @property
+    def truncated(self) -> bool:
+        return len(self.text) > MAX_QUERY
+
+
+@dataclass(frozen=True)
+class Hit:
+    doc_type: DocType
+    title_html: str  # escaped, with <mark> around the matched words
+    snippet_html: str
+    context: str
+    target: int
+    anchor: str = ""
+    number: str = ""
+    status: Status | None = None  # a published standard's, as of today
+
+
+@dataclass(frozen=True)
+class Found:
+    hits: list[Hit]
+    total: int
+    page: int
+    per_page: int
+    parsed: str = ""  # the query as understood (for the curious, and the tests)
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.per_page))
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+
+@functools.cache
+def _parser() -> QueryParser:
+    """Words, quoted phrases, parentheses and AND/OR/NOT over title and body; nothing else."""
+    understood = [plugins.PhrasePlugin(), plugins.GroupPlugin(), plugins.OperatorsPlugin()]
+    return MultifieldParser(["title", "body"], make_schema(), plugins=understood)
+
+
+def parse(text: str) -> Query:
+    """The query for ``text`` (at most :data:`MAX_QUERY` characters of it)."""
+    parser = _parser()
+    cleaned = text[:MAX_QUERY].translate(QUOTES).replace("\0", "")
+    if cleaned.count('"') % 2:
+        cleaned = cleaned.replace('"', " ")  # an unbalanced quote: read the words, not half a phrase
+    try:
+        return parser.parse(cleaned)
+    except Exception:  # the parser is forgiving; should it ever give up, the words alone still search
+        return parser.parse(cleaned.replace('"', " ").replace("(", " ").replace(")", " "))
+
+
+def filters(criteria: Criteria, allowed: Query, today: dt.date) -> Query:
+    """The actor's permission filter narrowed by the page's own filters."""
+    parts = [allowed]
+    if criteria.kind in Kind.__members__.values():
+        parts.append(Term("kind", criteria.kind))
+    if criteria.industry:
+        parts.append(Term("industry", criteria.industry))
+    if criteria.status in Status.__members__.values():
+        parts.append(status_filter(Status(criteria.status), today))
+    return And(parts) if len(parts) > 1 else allowed
+
+
+def run(store: IndexStore, criteria: Criteria, allowed: Query, today: dt.date) -> Found:
+    """One page of hits; :class:`IndexUnavailable` when the index is missing or damaged."""
+    query = parse(criteria.text)
+    page = min(max(criteria.page, 1), MAX_PAGE)
+    if query is NullQuery:
+        return Found([], 0, 1, criteria.per_page, parsed="")
+    with store.reading() as ix, ix.searcher() as searcher:
+        narrowed = filters(criteria, allowed, today)
+        # optimize=False: with ``terms=True`` (for highlights) Whoosh's block-skipping collector counts
+        # the total without the filter — the page would say "53 results" and show 23.
+        results = searcher.search(query, limit=page * criteria.per_page, filter=narrowed, terms=True,
+                                  optimize=False)
+        total = len(results)
+        page = min(page, max(1, math.ceil(total / criteria.per_page)))
+        snippets = Snippets()
+        start = (page - 1) * criteria.per_page
+        hits = [_hit(hit, snippets, today) for hit in results[start:start + criteria.per_page]]
+    return Found(hits, total, page, criteria.per_page, parsed=str(query))
+
+
+def _hit(hit: object, snippets: Snippets, today: dt.date) -> Hit:
+    fields = hit.fields()  # type: ignore[attr-defined]
+    doc_type = DocType(fields["type"])
+    status = None
+    if doc_type in (DocType.STANDARD, DocType.CLAUSE):
+        status = status_from_dates(fields.get("effective"), fields.get("superseded"), fields.get("withdrawn"), today)
+    return Hit(
+        doc_type=doc_type, title_html=snippets.title(hit, fields.get("title", "")),
+        snippet_html=snippets.body(hit, fields.get("body", "")), context=fields.get("context", ""),
+        target=int(fields.get("target") or 0), anchor=fields.get("anchor", ""), number=fields.get("number", ""),
+        status=status,
+    )

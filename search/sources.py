@@ -1,0 +1,186 @@
+"""Where documents come from: what one changed record means for the index, and every
+document there should be (for a rebuild).
+
+A change is named by a :data:`Ref` — ``("risk_point", 12)`` — and read back from the
+database when the job runs, so the job indexes what was committed, whatever the request
+held in memory; a record that is gone (or no longer searchable, like a clause of a frozen
+draft) has its documents deleted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, joinedload, selectinload
+
+from benchmarks.models import CheckItem, RiskPoint
+from core.enterprises import Enterprise
+from search.documents import (
+    Document,
+    check_item_document,
+    draft_clause_document,
+    draft_document,
+    enterprise_document,
+    risk_point_document,
+)
+from search.schema import DocType, doc_id
+from standards.models import Clause, StandardProject, StandardVersion
+
+Ref = tuple[str, int]
+
+
+@dataclass
+class Plan:
+    """What one indexing job will do: delete by term, then add or replace documents."""
+
+    delete_terms: set[tuple[str, str]] = field(default_factory=set)
+    documents: dict[str, Document] = field(default_factory=dict)
+
+    def add(self, document: Document) -> None:
+        self.documents[document["id"]] = document
+
+    def delete(self, doc_type: DocType, record_id: int) -> None:
+        self.delete_terms.add(("id", doc_id(doc_type, record_id)))
+        self.documents.pop(doc_id(doc_type, record_id), None)
+
+
+def _enterprise(session: Session, enterprise_id: int, plan: Plan) -> Enterprise | None:
+    enterprise = session.get(Enterprise, enterprise_id)
+    if enterprise is None:
+        plan.delete_terms.add(("enterprise", str(enterprise_id)))  # the enterprise and its practices
+    else:
+        plan.add(enterprise_document(enterprise))
+    return enterprise
+
+
+def _enterprise_alone(session: Session, enterprise_id: int, plan: Plan) -> None:
+    _enterprise(session, enterprise_id, plan)
+
+
+def _enterprise_tree(session: Session, enterprise_id: int, plan: Plan) -> None:
+    """An enterprise that moved region or industry: its practices carry those facts too."""
+    if _enterprise(session, enterprise_id, plan) is None:
+        return
+    for point in session.scalars(_risk_points().where(RiskPoint.enterprise_id == enterprise_id)):
+        plan.add(risk_point_document(point))
+    for item in session.scalars(_check_items().where(CheckItem.enterprise_id == enterprise_id)):
+        plan.add(check_item_document(item))
+
+
+def _risk_point(session: Session, point_id: int, plan: Plan) -> None:
+    point = session.get(RiskPoint, point_id)
+    if point is None:
+        plan.delete(DocType.RISK_POINT, point_id)
+    else:
+        plan.add(risk_point_document(point))
+
+
+def _check_item(session: Session, item_id: int, plan: Plan) -> None:
+    item = session.get(CheckItem, item_id)
+    if item is None:
+        plan.delete(DocType.CHECK_ITEM, item_id)
+    else:
+        plan.add(check_item_document(item))
+
+
+def _project(session: Session, project_id: int, plan: Plan) -> None:
+    project = session.get(StandardProject, project_id)
+    if project is None:
+        plan.delete_terms.add(("project", str(project_id)))  # the project and its draft's clauses
+    else:
+        plan.add(draft_document(project))
+
+
+def _version(session: Session, version_id: int, plan: Plan) -> None:
+    """A version's clauses are searched while it is the working draft (and once published)."""
+    plan.delete_terms.add(("version", str(version_id)))
+    version = session.get(StandardVersion, version_id)
+    if version is not None and version.is_draft:
+        for clause in version.clauses:
+            plan.add(draft_clause_document(clause, version.project))
+    elif version is not None:
+        for extra in EXTRA_VERSION_SOURCES:
+            extra(session, version, plan)
+
+
+def _clause(session: Session, clause_id: int, plan: Plan) -> None:
+    plan.delete(DocType.DRAFT_CLAUSE, clause_id)
+    plan.delete(DocType.CLAUSE, clause_id)
+    clause = session.get(Clause, clause_id)
+    if clause is None:
+        return
+    if clause.version.is_draft:
+        plan.add(draft_clause_document(clause, clause.version.project))
+    else:
+        for extra in EXTRA_CLAUSE_SOURCES:
+            extra(session, clause, plan)
+
+
+Planner = Callable[[Session, int, Plan], None]
+PLANNERS: dict[str, Planner] = {
+    "enterprise": _enterprise_alone,
+    "enterprise_tree": _enterprise_tree,
+    "risk_point": _risk_point,
+    "check_item": _check_item,
+    "project": _project,
+    "version": _version,
+    "clause": _clause,
+}
+# Published standards add their own planners and sources (``search.published``).
+EXTRA_VERSION_SOURCES: list[Callable[[Session, StandardVersion, Plan], None]] = []
+EXTRA_CLAUSE_SOURCES: list[Callable[[Session, Clause, Plan], None]] = []
+
+
+def plan(session: Session, refs: set[Ref] | list[Ref]) -> Plan:
+    """The index changes that bring the documents of ``refs`` in line with the database."""
+    result = Plan()
+    for kind, record_id in sorted(set(refs)):
+        planner = PLANNERS.get(kind)
+        if planner is not None:
+            planner(session, record_id, result)
+    return result
+
+
+# --- everything, for a rebuild ----------------------------------------------------------------
+
+
+def _risk_points():  # noqa: ANN202  (a Select of RiskPoint)
+    return select(RiskPoint).options(joinedload(RiskPoint.enterprise), selectinload(RiskPoint.measures))
+
+
+def _check_items():  # noqa: ANN202
+    return select(CheckItem).options(joinedload(CheckItem.enterprise), joinedload(CheckItem.risk_point))
+
+
+def _draft_clauses():  # noqa: ANN202
+    return (select(Clause).join(Clause.version).where(StandardVersion.frozen_at.is_(None))
+            .options(joinedload(Clause.version).joinedload(StandardVersion.project)))
+
+
+def count_all(session: Session) -> int:
+    """How many documents a rebuild will write (for its progress bar)."""
+    counts = [session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
+              for stmt in (select(Enterprise), select(RiskPoint), select(CheckItem), select(StandardProject),
+                           _draft_clauses())]
+    return sum(counts) + sum(extra_count(session) for extra_count, _ in EXTRA_SOURCES)
+
+
+def every_document(session: Session, batch: int = 500) -> Iterator[Document]:
+    """Every document the index should hold, read in batches."""
+    for enterprise in session.scalars(select(Enterprise).execution_options(yield_per=batch)):
+        yield enterprise_document(enterprise)
+    for point in session.scalars(_risk_points().execution_options(yield_per=batch)):
+        yield risk_point_document(point)
+    for item in session.scalars(_check_items().execution_options(yield_per=batch)):
+        yield check_item_document(item)
+    for project in session.scalars(select(StandardProject)):
+        yield draft_document(project)
+    for clause in session.scalars(_draft_clauses().execution_options(yield_per=batch)):
+        yield draft_clause_document(clause, clause.version.project)
+    for _, documents in EXTRA_SOURCES:
+        yield from documents(session)
+
+
+EXTRA_SOURCES: list[tuple[Callable[[Session], int], Callable[[Session], Iterator[Document]]]] = []
