@@ -3,11 +3,12 @@ CJK text in Noto Serif/Sans CJK, two conversions at once both succeed, and where
 is missing or too slow the caller gets a sentence it can show, with nothing left running.
 
 Needs LibreOffice, python3-uno, fonts-noto-cjk and poppler-utils (``make system-deps``).
-Three real conversions in all (about 2 s each).
+Three real conversions in all (about 2 s each); the first of a standard from ``exports.standard_docx``.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import socket
 import subprocess
@@ -21,6 +22,7 @@ from docx.enum.text import WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph
+from sqlalchemy.orm import Session
 
 from exports.pdf import (
     NO_UNO,
@@ -31,6 +33,12 @@ from exports.pdf import (
     pdf_available,
 )
 from exports.practice_register import HEI, SONG, document_bytes, set_font
+from exports.standard_docx import Imprint, render_standard
+from standards.models import AnnexType, ClauseKind
+from standards.versions import working_draft
+from tests.factories import World, add_clause, make_project
+
+K = ClauseKind
 
 PLACEHOLDER = "右键单击此处更新目次。"
 
@@ -78,28 +86,65 @@ def pdf_text(pdf: bytes, tmp_path: Path, page: int | None = None) -> str:
                           check=True).stdout
 
 
-def toc_page(text: str, entry: str) -> int | None:
-    """The page number the 目次 gives for ``entry`` (a line "entry ....... N"), if any."""
-    found = re.search(rf"^\s*{entry}\s*[.…·]{{3,}}\s*(\d+)\s*$", text, re.MULTILINE)
-    return int(found.group(1)) if found else None
+def toc_page(text: str, entry: str) -> str | None:
+    """The page number the 目次 gives for ``entry`` (a regex; the line "entry ....... N"), if any."""
+    found = re.search(rf"^\s*{entry}\s*[.…·]{{3,}}\s*(\w+)\s*$", text, re.MULTILINE)
+    return found.group(1) if found else None
 
 
-def test_the_toc_lists_each_heading_with_the_page_it_is_on_in_cjk_fonts(tmp_path: Path) -> None:
-    pdf = docx_to_pdf(small_standard("化工企业安全生产风险分级管控实施指南"))
+def pages_by_number(pdf: bytes, tmp_path: Path) -> dict[str, str]:
+    """Each page's text under the page number printed at its foot (the cover has none)."""
+    pages = pdf_text(pdf, tmp_path).split("\f")
+    numbered = {}
+    for text in pages:
+        lines = [line.strip() for line in text.splitlines() if line.strip()]
+        if lines and re.fullmatch(r"[0-9]+|[IVXLC]+", lines[-1]):
+            numbered[lines[-1]] = text
+    return numbered
+
+
+def embedded_fonts(pdf: bytes, tmp_path: Path) -> set[str]:
+    path = tmp_path / "fonts.pdf"
+    path.write_bytes(pdf)
+    rows = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout.splitlines()[2:]
+    return {row.split()[0].split("+")[-1] for row in rows if row.split()[-5:-4] == ["yes"]}
+
+
+@pytest.fixture
+def standard(session: Session, world: World) -> bytes:
+    """A published standard as the GB/T 1.1 renderer writes it: cover, 目次 (its field holding
+    entries without page numbers), 前言, three chapters and a normative annex."""
+    project = make_project(session, world, title="化工企业风险分级管控实施指南")
+    draft = working_draft(session, project)
+    add_clause(session, draft, K.CHAPTER, None, "范围", "本文件规定了化工企业风险分级管控的要求。")
+    terms = add_clause(session, draft, K.CHAPTER, None, "术语和定义", "下列术语和定义适用于本文件。")
+    add_clause(session, draft, K.TERM, terms, "风险", "生产安全事故或健康损害事件发生的可能性和严重性的组合。")
+    basics = add_clause(session, draft, K.CHAPTER, None, "基本要求")
+    add_clause(session, draft, K.CLAUSE, basics, "组织机构", "企业应成立风险分级管控工作机构。" * 40)
+    add_clause(session, draft, K.ANNEX, None, "风险评价方法", annex_type=AnnexType.NORMATIVE)
+    session.refresh(draft)
+    return render_standard(draft, Imprint(number="DB37/T 4321—2025", ics="13.100", ccs="C 65",
+                                          issued_on=dt.date(2025, 6, 20), effective_on=dt.date(2025, 7, 20)))
+
+
+def test_a_standards_toc_lists_each_heading_with_the_page_number_printed_on_its_page(
+        standard: bytes, tmp_path: Path) -> None:
+    pdf = docx_to_pdf(standard)
 
     assert pdf.startswith(b"%PDF")
     text = pdf_text(pdf, tmp_path)
-    assert "化工企业安全生产风险分级管控实施指南" in "".join(text.split())  # however the title wraps
-    assert PLACEHOLDER not in text
-    assert {entry: toc_page(text, entry) for entry in ("范围", "术语和定义", "风险点")} == {
-        "范围": 2, "术语和定义": 3, "风险点": 3}
-    assert "范围" in pdf_text(pdf, tmp_path, page=2) and "术语和定义" in pdf_text(pdf, tmp_path, page=3)
+    assert "化工企业风险分级管控实施指南" in "".join(text.split())  # however the title wraps
+    listed = {"前言": "II", r"1\s+范围": "1", r"2\s+术语和定义": "1", r"3\s+基本要求": "1", r"3\.1\s+组织机构": "1",
+              r"附录\s*A\s*（规范性）\s*风险评价方法": "2"}  # the 目次's entries (patterns) and their page numbers
+    assert {entry: toc_page(text, entry) for entry in listed} == listed
+    pages = pages_by_number(pdf, tmp_path)
+    assert "前" in pages["II"] and "本文件按照 GB/T 1.1" in pages["II"]
+    assert re.search(r"^\s*1\s+范围", pages["1"], re.MULTILINE)
+    assert "风险评价方法" in pages["2"] and "附录 A" in pages["2"]
 
-    fonts = subprocess.run(["pdffonts", str(tmp_path / "out.pdf")], capture_output=True, text=True,
-                           check=True).stdout.splitlines()[2:]
-    embedded = {line.split()[0].split("+")[-1] for line in fonts if line.split()[-5:-4] == ["yes"]}
-    assert any(name.startswith("NotoSerifCJK") for name in embedded), fonts  # 宋体 body
-    assert any(name.startswith("NotoSansCJK") for name in embedded), fonts  # 黑体 headings
+    fonts = embedded_fonts(pdf, tmp_path)
+    assert any(name.startswith("NotoSerifCJK") for name in fonts), fonts  # 宋体 body
+    assert any(name.startswith("NotoSansCJK") for name in fonts), fonts  # 黑体 headings
 
 
 def test_two_conversions_at_once_each_produce_their_own_pdf(tmp_path: Path) -> None:
@@ -123,7 +168,9 @@ def test_two_conversions_at_once_each_produce_their_own_pdf(tmp_path: Path) -> N
         assert isinstance(pdf, bytes), pdf
         text = pdf_text(pdf, tmp_path)
         assert title in "".join(text.split())
-        assert toc_page(text, "范围") == 2
+        assert toc_page(text, "范围") == "2"  # the small document's 范围 is on its second page
+        fonts = embedded_fonts(pdf, tmp_path)
+        assert all(any(name.startswith(cjk) for name in fonts) for cjk in ("NotoSerifCJK", "NotoSansCJK")), fonts
 
 
 def test_without_libreoffice_pdf_is_unavailable_with_a_sentence_for_the_page(
@@ -197,3 +244,4 @@ def test_bytes_that_are_not_a_docx_fail_with_a_sentence_for_the_page() -> None:
 
     assert str(failed.value) == "PDF 生成失败：LibreOffice 未能转换该文档。"
     assert "could not open" in failed.value.detail
+
