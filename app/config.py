@@ -15,7 +15,8 @@
 ``SEARCH_INDEX_DIR``    the full-text index (Whoosh); default ``instance/search-index``. Only the job
                         consumer (and ``flask search rebuild``) writes it.
 ``REDIS_URL``           the job queue (Huey) in Redis, shared by several hosts; unset: SQLite in
-                        ``instance/huey.db`` (read by ``app.jobs`` when it is imported).
+                        ``JOBS_SQLITE`` (default ``instance/huey.db``). Both are read by ``app.jobs``
+                        when it is imported, so the web workers and the consumer agree.
 ``JOBS_IMMEDIATE``      ``1``: run background jobs at once in the process that queues them (tests,
                         a one-process development run) instead of on the consumer.
 ``PROXY_HOPS``          how many reverse proxies stand in front of the app (default 0). Their

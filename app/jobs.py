@@ -4,7 +4,8 @@ Where the queue lives is decided once, from the environment, when this module is
 (by a web worker, by the CLI, or by ``huey_consumer app.jobs.huey``):
 
 - ``REDIS_URL`` set: Redis, so the web workers and consumers of several hosts share it;
-- otherwise SQLite, in ``instance/huey.db`` beside the app's own database (created on first use);
+- otherwise SQLite, in ``instance/huey.db`` beside the app's own database (created on first use;
+  ``JOBS_SQLITE`` names another file);
 - an app built with ``JOBS_IMMEDIATE`` (the tests) or ``TESTING`` switches Huey to immediate
   mode: a job runs at once, in the caller's process, on the app's own sessions — so a test sees
   what its jobs did, inside its own rolled-back transaction.
@@ -23,7 +24,7 @@ import functools
 import importlib
 import os
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar
@@ -60,11 +61,12 @@ class _SqliteStorage(SqliteStorage):
         return connection
 
 
-def build_huey(environ: dict[str, str] | os._Environ[str] = os.environ) -> Huey:
-    """The queue the environment asks for: Redis when ``REDIS_URL`` is set, else SQLite under ``instance/``."""
+def build_huey(environ: Mapping[str, str] = os.environ) -> Huey:
+    """The queue the environment asks for: Redis when ``REDIS_URL`` is set, else the SQLite file
+    ``JOBS_SQLITE`` (default ``instance/huey.db``)."""
     if url := environ.get("REDIS_URL"):
         return RedisHuey(QUEUE, url=url)
-    return Huey(QUEUE, storage_class=_SqliteStorage, filename=str(INSTANCE / "huey.db"))
+    return Huey(QUEUE, storage_class=_SqliteStorage, filename=environ.get("JOBS_SQLITE") or str(INSTANCE / "huey.db"))
 
 
 huey = build_huey()

@@ -8,7 +8,8 @@ queues one indexing job after the commit, so a rolled-back transaction indexes n
 
 Who may see a draft (project members) is decided at query time, so membership changes need
 no re-indexing; an enterprise that moves region or industry re-indexes its practices too,
-since they carry those facts.
+since they carry those facts; a publication re-indexes the standard it replaces, whose status
+(被代替 from the day the new one takes effect) its documents carry as a date.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from sqlalchemy.orm import Session
 from benchmarks.models import CheckItem, ControlMeasure, RiskPoint
 from core.enterprises import Enterprise
 from search.sources import Ref
-from standards.models import Clause, StandardProject, StandardVersion
+from standards.models import Clause, Publication, StandardProject, StandardVersion
 
 Sink = Callable[[Session, set[Ref]], None]
 _sinks: list[Sink] = []
@@ -50,13 +51,15 @@ def refs_of(record: Any) -> set[Ref]:
         return {("version", record.id)}
     if isinstance(record, Clause):
         return {("clause", record.id)}
-    for extra in EXTRA_REFS:
-        if found := extra(record):
-            return found
+    if isinstance(record, Publication):
+        return {("publication", record.id), *(("publication", i) for i in _replaced(record))}
     return set()
 
 
-EXTRA_REFS: list[Callable[[Any], set[Ref]]] = []
+def _replaced(publication: Publication) -> set[int]:
+    """The standards whose status this one's dates and state decide (now, or before this change)."""
+    history = inspect(publication).attrs.replaces_id.history
+    return {i for i in (publication.replaces_id, *history.deleted) if i is not None}
 
 
 def _after_flush(session: Session, _context: Any) -> None:

@@ -12,8 +12,9 @@ from typing import Any
 
 from benchmarks.models import MEASURE_LABELS, CheckItem, RiskPoint
 from core.enterprises import Enterprise
-from search.schema import DocType, doc_id
-from standards.models import Clause, ClauseKind, StandardProject
+from search.schema import NEVER, DocType, day_number, doc_id
+from standards.models import Clause, ClauseKind, Publication, PublicationState, StandardProject
+from standards.numbering import number_tree
 
 Document = dict[str, Any]
 TITLE_CHARS = 60
@@ -106,3 +107,49 @@ def draft_clause_document(clause: Clause, project: StandardProject) -> Document:
         "target": project.id, "anchor": clause.key, "project": str(project.id),
         "version": str(clause.version_id), "industry": project.industry_code,
     }
+
+
+# --- published standards (public) -----------------------------------------------------------
+
+
+def _standing(publication: Publication) -> Document:
+    """What every document of a publication carries: public, its number and link, and its dates.
+
+    The status is decided at query time from these (``search.status``), the same rule as
+    ``standards.catalogue.status_of``: withdrawn as soon as it is; superseded from the day an
+    issued replacement takes effect; upcoming before its own implementation date.
+    """
+    newer = publication.replaced_by
+    superseded = newer.effective_on if newer is not None and newer.state == PublicationState.ISSUED else None
+    return {
+        "public": "1", "number": publication.number, "slug": publication.slug, "industry": publication.industry_code,
+        "publication": str(publication.id), "effective": day_number(publication.effective_on),
+        "superseded": day_number(superseded),
+        "withdrawn": 0 if publication.state == PublicationState.WITHDRAWN else NEVER,  # 0: since always
+    }
+
+
+def standard_document(publication: Publication) -> Document:
+    return {
+        "id": doc_id(DocType.STANDARD, publication.id), "type": DocType.STANDARD.value,
+        "kind": DocType.STANDARD.kind.value, "title": f"{publication.number} {publication.title}",
+        "body": _join(publication.english_title, publication.industry.name if publication.industry else "",
+                      publication.issuer, publication.changes),
+        "context": publication.issuer, "target": publication.id, **_standing(publication),
+    }
+
+
+def published_clause_documents(publication: Publication) -> list[Document]:
+    """Every clause of the issued text, numbered as printed (numbers of a published text never move)."""
+    standing = _standing(publication)
+    documents = []
+    for numbered in number_tree(publication.version.clauses):
+        clause: Clause = numbered.clause  # type: ignore[assignment]
+        title, body = clause_text(clause)
+        documents.append({
+            "id": doc_id(DocType.CLAUSE, clause.id), "type": DocType.CLAUSE.value, "kind": DocType.CLAUSE.kind.value,
+            "title": f"{numbered.number}　{title}".strip(), "body": body,
+            "context": f"{publication.number}《{publication.title}》", "target": publication.id,
+            "anchor": clause.key, "version": str(clause.version_id), **standing,
+        })
+    return documents

@@ -20,8 +20,9 @@ from whoosh.query import And, NullQuery, Query, Term
 
 from search.highlight import Snippets
 from search.schema import DocType, Kind, make_schema
-from search.status import Status, status_filter, status_from_dates
+from search.status import status_filter, status_from_dates
 from search.store import IndexStore
+from standards.models import PublicationStatus
 
 MAX_QUERY = 200  # characters a query may have; the rest is cut off (and the page says so)
 PER_PAGE = 20
@@ -55,7 +56,8 @@ class Hit:
     target: int
     anchor: str = ""
     number: str = ""
-    status: Status | None = None  # a published standard's, as of today
+    slug: str = ""  # a published standard's number as its catalogue URL says it
+    status: PublicationStatus | None = None  # a published standard's, as of today
 
 
 @dataclass(frozen=True)
@@ -105,8 +107,8 @@ def filters(criteria: Criteria, allowed: Query, today: dt.date) -> Query:
         parts.append(Term("kind", criteria.kind))
     if criteria.industry:
         parts.append(Term("industry", criteria.industry))
-    if criteria.status in Status.__members__.values():
-        parts.append(status_filter(Status(criteria.status), today))
+    if criteria.status in PublicationStatus.__members__.values():
+        parts.append(status_filter(PublicationStatus(criteria.status), today))
     return And(parts) if len(parts) > 1 else allowed
 
 
@@ -140,5 +142,6 @@ def _hit(hit: object, snippets: Snippets, today: dt.date) -> Hit:
         doc_type=doc_type, title_html=snippets.title(hit, fields.get("title", "")),
         snippet_html=snippets.body(hit, fields.get("body", "")), context=fields.get("context", ""),
         target=int(fields.get("target") or 0), anchor=fields.get("anchor", ""), number=fields.get("number", ""),
+        slug=fields.get("slug", ""),
         status=status,
     )

@@ -90,6 +90,7 @@ def make_schema() -> Schema:
         enterprise=ID(stored=True),  # an enterprise, or the enterprise a practice belongs to
         region_path=ID,  # the enterprise's materialised region path: jurisdiction is a prefix test
         number=ID(stored=True),  # a published standard's number, e.g. "DB37/T 4085—2020"
+        slug=STORED,  # the number as the catalogue's URL says it
         publication=ID,  # a published standard's id (its clauses carry it too)
         effective=NUMERIC(int, bits=32, stored=True),
         superseded=NUMERIC(int, bits=32, stored=True),

@@ -23,10 +23,12 @@ from search.documents import (
     draft_clause_document,
     draft_document,
     enterprise_document,
+    published_clause_documents,
     risk_point_document,
+    standard_document,
 )
 from search.schema import DocType, doc_id
-from standards.models import Clause, StandardProject, StandardVersion
+from standards.models import Clause, Publication, StandardProject, StandardVersion
 
 Ref = tuple[str, int]
 
@@ -94,15 +96,14 @@ def _project(session: Session, project_id: int, plan: Plan) -> None:
 
 
 def _version(session: Session, version_id: int, plan: Plan) -> None:
-    """A version's clauses are searched while it is the working draft (and once published)."""
+    """A version's clauses are searched while it is the working draft, and once it is published."""
     plan.delete_terms.add(("version", str(version_id)))
     version = session.get(StandardVersion, version_id)
     if version is not None and version.is_draft:
         for clause in version.clauses:
             plan.add(draft_clause_document(clause, version.project))
-    elif version is not None:
-        for extra in EXTRA_VERSION_SOURCES:
-            extra(session, version, plan)
+    elif version is not None and (publication := _publication_of(session, version_id)) is not None:
+        _add_publication(publication, plan)
 
 
 def _clause(session: Session, clause_id: int, plan: Plan) -> None:
@@ -113,9 +114,26 @@ def _clause(session: Session, clause_id: int, plan: Plan) -> None:
         return
     if clause.version.is_draft:
         plan.add(draft_clause_document(clause, clause.version.project))
-    else:
-        for extra in EXTRA_CLAUSE_SOURCES:
-            extra(session, clause, plan)
+    elif (publication := _publication_of(session, clause.version_id)) is not None:
+        _add_publication(publication, plan)  # a published text's numbers come from its whole tree
+
+
+def _publication(session: Session, publication_id: int, plan: Plan) -> None:
+    """A standard and its clauses; also what its dates and state say about the one it replaces."""
+    plan.delete_terms.add(("publication", str(publication_id)))
+    publication = session.get(Publication, publication_id)
+    if publication is not None:
+        _add_publication(publication, plan)
+
+
+def _publication_of(session: Session, version_id: int) -> Publication | None:
+    return session.scalars(select(Publication).where(Publication.version_id == version_id)).one_or_none()
+
+
+def _add_publication(publication: Publication, plan: Plan) -> None:
+    plan.add(standard_document(publication))
+    for document in published_clause_documents(publication):
+        plan.add(document)
 
 
 Planner = Callable[[Session, int, Plan], None]
@@ -127,10 +145,8 @@ PLANNERS: dict[str, Planner] = {
     "project": _project,
     "version": _version,
     "clause": _clause,
+    "publication": _publication,
 }
-# Published standards add their own planners and sources (``search.published``).
-EXTRA_VERSION_SOURCES: list[Callable[[Session, StandardVersion, Plan], None]] = []
-EXTRA_CLAUSE_SOURCES: list[Callable[[Session, Clause, Plan], None]] = []
 
 
 def plan(session: Session, refs: set[Ref] | list[Ref]) -> Plan:
@@ -159,12 +175,16 @@ def _draft_clauses():  # noqa: ANN202
             .options(joinedload(Clause.version).joinedload(StandardVersion.project)))
 
 
+def _published_clauses():  # noqa: ANN202
+    return select(Clause).join(Publication, Publication.version_id == Clause.version_id)
+
+
 def count_all(session: Session) -> int:
     """How many documents a rebuild will write (for its progress bar)."""
     counts = [session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
               for stmt in (select(Enterprise), select(RiskPoint), select(CheckItem), select(StandardProject),
-                           _draft_clauses())]
-    return sum(counts) + sum(extra_count(session) for extra_count, _ in EXTRA_SOURCES)
+                           _draft_clauses(), select(Publication), _published_clauses())]
+    return sum(counts)
 
 
 def every_document(session: Session, batch: int = 500) -> Iterator[Document]:
@@ -179,8 +199,7 @@ def every_document(session: Session, batch: int = 500) -> Iterator[Document]:
         yield draft_document(project)
     for clause in session.scalars(_draft_clauses().execution_options(yield_per=batch)):
         yield draft_clause_document(clause, clause.version.project)
-    for _, documents in EXTRA_SOURCES:
-        yield from documents(session)
-
-
-EXTRA_SOURCES: list[tuple[Callable[[Session], int], Callable[[Session], Iterator[Document]]]] = []
+    for publication in session.scalars(select(Publication).options(selectinload(Publication.version)
+                                                                    .selectinload(StandardVersion.clauses))):
+        yield standard_document(publication)
+        yield from published_clause_documents(publication)

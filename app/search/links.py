@@ -16,8 +16,8 @@ LINKS: dict[DocType, tuple[str, Callable[[Hit], dict[str, object]]]] = {
     DocType.CHECK_ITEM: ("practices.register", lambda h: {"enterprise_id": h.target, "_anchor": "check-items"}),
     DocType.DRAFT: ("standards.project", lambda h: {"project_id": h.target}),
     DocType.DRAFT_CLAUSE: ("standards.text", lambda h: {"project_id": h.target, "_anchor": f"k-{h.anchor}"}),
-    DocType.STANDARD: ("catalogue.standard", lambda h: {"number": h.number}),
-    DocType.CLAUSE: ("catalogue.standard", lambda h: {"number": h.number, "_anchor": f"k-{h.anchor}"}),
+    DocType.STANDARD: ("catalogue.standard", lambda h: {"slug": h.slug}),
+    DocType.CLAUSE: ("catalogue.standard", lambda h: {"slug": h.slug, "_anchor": f"c-{h.anchor}"}),
 }
 
 

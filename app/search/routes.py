@@ -22,8 +22,8 @@ from core.text import bounded_int, filter_text
 from search.access import visible_to
 from search.query import MAX_QUERY, Criteria, Found, run
 from search.schema import Kind
-from search.status import Status
 from search.store import IndexUnavailable
+from standards.models import PublicationStatus
 
 bp = Blueprint("search", __name__)
 LONGEST_INPUT = 100_000  # characters read from the query string before cutting to MAX_QUERY
@@ -60,5 +60,6 @@ def index() -> str:
     found, rebuilding = _search(criteria) if criteria.text else (None, False)
     return render_template(
         "search/index.html", criteria=criteria, found=found, rebuilding=rebuilding, link_for=link_for,
-        kinds=list(Kind), statuses=list(Status), industries=list_industries(db()), max_query=MAX_QUERY,
+        kinds=list(Kind), statuses=list(PublicationStatus), industries=list_industries(db()),
+        max_query=MAX_QUERY,
     )
