@@ -12,6 +12,7 @@ from contextlib import contextmanager
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.database import database
@@ -21,6 +22,7 @@ from core.accounts import UserInput, create_user
 from core.audit_verify import verify_chain
 from core.errors import ValidationError
 from core.people import Role
+from standards.models import PdfState, Publication
 
 
 @contextmanager
@@ -38,6 +40,9 @@ def unit_of_work() -> Iterator[Session]:
 
 
 def register_cli(app: Flask) -> None:
+    from app.publishing.cli import standards_group  # it uses this module's unit of work
+
+    app.cli.add_command(standards_group)
     app.cli.add_command(db_group)
     app.cli.add_command(audit_group)
     app.cli.add_command(create_user_command)
@@ -119,10 +124,14 @@ def create_user_command(username: str, display_name: str, roles: tuple[str, ...]
 @with_appcontext
 def seed_demo_command() -> None:
     from app.demo import DEMO_PASSWORD, demo_accounts, seed
+    from app.publishing.tasks import make_pdf
 
     with unit_of_work() as session:
         seeded = seed(session, current_app.config["UPLOAD_DIR"])
         accounts = demo_accounts(session)
+        waiting = [p.id for p in session.scalars(select(Publication).where(Publication.pdf_state == PdfState.QUEUED))]
+    for publication_id in waiting:  # committed: the job consumer (make run starts it) makes their PDFs
+        make_pdf(publication_id)
     click.echo("已载入演示数据。" if seeded else "数据库中已有数据，未重复载入演示数据。")
     if accounts:
         click.echo(f"演示账户（密码均为 {DEMO_PASSWORD}）：")

@@ -12,7 +12,16 @@ from core import migrate
 from core.audit import AuditEvent, use_seal
 from core.audit_verify import verify_chain
 from core.db import make_engine
-from standards.models import Disposition, RoundKind, RoundState, Stage, StandardProject
+from standards.catalogue import status_of
+from standards.models import (
+    Disposition,
+    Publication,
+    PublicationStatus,
+    RoundKind,
+    RoundState,
+    Stage,
+    StandardProject,
+)
 from standards.redline import redline
 from standards.versions import latest_frozen, working_draft
 from tests.conftest import TEST_SEAL
@@ -35,7 +44,11 @@ def test_demo_seeds_a_standard_project_at_every_stage(tmp_path: Path) -> None:
 
 def _check(session: Session) -> None:
     projects = {p.stage: p for p in session.scalars(select(StandardProject))}
-    assert set(projects) == {Stage.DRAFTING, Stage.CONSULTATION, Stage.REVIEW, Stage.APPROVAL}
+    assert set(projects) == {Stage.DRAFTING, Stage.CONSULTATION, Stage.REVIEW, Stage.APPROVAL, Stage.PUBLISHED}
+    old, new = session.scalars(select(Publication).order_by(Publication.issued_on)).all()
+    assert (old.number, new.number) == ("DB37/T 3012—2024", "DB37/T 4608—2026")
+    assert new.replaces == old and status_of(old) == PublicationStatus.SUPERSEDED
+    assert status_of(new) == PublicationStatus.CURRENT and "管控层级" in new.changes
 
     drafting = projects[Stage.DRAFTING]
     assert drafting.title == "化工企业储罐区风险分级管控实施指南"

@@ -61,7 +61,7 @@ def seed(session: Session, upload_dir: str) -> bool:
             enterprise_code=enterprise.credit_code), DEMO_PASSWORD)
     campaign = _campaign(session, people, enterprises, FileStore(Path(upload_dir)), rng)
     _practices(session, campaign)
-    seed_standards(session, people)
+    seed_standards(session, people, upload_dir)
     return True
 
 

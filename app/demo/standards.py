@@ -56,8 +56,9 @@ class Cast:
     source: Nomination  # the selected benchmark
 
 
-def seed_standards(session: Session, people: dict[str, User]) -> list[StandardProject]:
-    """Four projects, 草案 to 报批稿; none when the demo has no selected benchmark."""
+def seed_standards(session: Session, people: dict[str, User], upload_dir: str) -> list[StandardProject]:
+    """Four projects, 草案 to 报批稿, and two published standards (``app.demo.publications``);
+    none when the demo has no selected benchmark."""
     source = session.scalars(select(Nomination).where(Nomination.state == NominationState.SELECTED)
                              .order_by(Nomination.id)).first()
     if source is None:
@@ -65,7 +66,11 @@ def seed_standards(session: Session, people: dict[str, User]) -> list[StandardPr
     manager = session.scalars(select(User).where(User.enterprise_id == source.enterprise_id).order_by(User.id)).first()
     cast = Cast(people["sheng"], manager or people["sheng"],
                 [people[f"expert{n}"] for n in range(1, 5)], people["zibo"], source)
-    return [_drafting(session, cast), _consultation(session, cast), _review(session, cast), _approval(session, cast)]
+    from app.demo.publications import seed_publications  # it builds on this module's helpers
+
+    published = seed_publications(session, cast, people["committee"], upload_dir)
+    return [_drafting(session, cast), _consultation(session, cast), _review(session, cast), _approval(session, cast),
+            *(p.project for p in published)]
 
 
 # --- helpers ------------------------------------------------------------------------------------
