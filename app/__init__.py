@@ -50,10 +50,23 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 
 def register_blueprints(app: Flask) -> None:
-    from app import admin, auth, enterprises, home, nominations, practices, redline, review, search
+    from app import (
+        admin,
+        auth,
+        catalogue,
+        enterprises,
+        home,
+        nominations,
+        practices,
+        publishing,
+        redline,
+        review,
+        search,
+    )
 
     # Not ``from app import standards``: ``import standards.models`` above made ``app.standards``
     # name the domain package, so that would find it instead of the blueprint package.
     standards = importlib.import_module("app.standards")
-    for area in (auth, home, enterprises, nominations, practices, standards, redline, review, admin, search):
+    for area in (auth, home, enterprises, nominations, practices, standards, redline, review, publishing, catalogue,
+                 admin, search):
         app.register_blueprint(area.bp)

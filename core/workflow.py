@@ -23,7 +23,7 @@ from typing import Any, Generic, Protocol, TypeVar
 from sqlalchemy.orm import Session
 
 from core import audit, notifications
-from core.errors import InvalidTransition, PermissionDenied, StaleEdit
+from core.errors import DomainError, InvalidTransition, PermissionDenied, StaleEdit
 from core.people import User
 from core.text import Text, clean
 
@@ -131,6 +131,23 @@ def workflow_of(record: Any) -> Workflow[Any]:
 
 def label(value: Any) -> str:
     return getattr(value, "label", str(value))
+
+
+def unmet(session: Session, actor: User, record: R, action: enum.StrEnum) -> DomainError | None:
+    """Why ``action`` on ``record`` would be refused now — by the table, the actor's rights or a
+    guard — or None. Pages ask this before drawing a button, so they never offer a step the
+    engine would refuse, and can say what is still missing."""
+    workflow = workflow_of(record)
+    rule = workflow.rule(record, action)
+    if rule is None or not workflow.may(actor, record, action):
+        return PermissionDenied(f"您不能对{workflow.describe(record)}执行“{label(action)}”。")
+    step = Step(session, actor, record, action, workflow.states(record.state), rule.target, "", {})
+    try:
+        for guard in rule.guards:
+            guard(step)
+    except DomainError as refusal:
+        return refusal
+    return None
 
 
 def transition(

@@ -104,6 +104,7 @@ def app(connection: Connection, engine: Engine, tmp_path: Path) -> Flask:
         "UPLOAD_DIR": str(tmp_path / "uploads"),
         "WTF_CSRF_ENABLED": False,
         "JOBS_IMMEDIATE": True,  # jobs run at once, on this test's connection
+        "SOFFICE": "/nonexistent/soffice",  # PDFs are "unavailable" unless a test asks for LibreOffice
         "SEARCH_INDEX_DIR": str(tmp_path / "search-index"),
     })
 

@@ -44,6 +44,7 @@ from core.text import BIDI_CONTROLS, BLANK
 from tests import factories
 from tests.conftest import AUDIT_KEY, TEST_SEAL
 from tests.forms_in_pages import Form, forms_in
+from tests.publication_helpers import publishing_fill
 from tests.standards_objects import standards_fill
 from tests.test_authorization import SPEC, Objects, objects
 from tests.xlsx import row, workbook
@@ -259,6 +260,7 @@ def staged(engine: Engine, tmp_path_factory: pytest.TempPathFactory) -> Iterator
         session = session_on()
         world = factories.build_world(session, FileStore(Path(uploads)))
         objs = objects(session, world, world.store)
+        objs.publications()  # the committee's projects and a published standard, committed with the rest
         spare = factories.make_enterprise(session, "370303", name="张店戊化工有限公司")
         today = china_today()
         empty = campaigns.open_campaign(session, world.sheng, campaigns.CampaignInput(
@@ -281,7 +283,7 @@ def staged(engine: Engine, tmp_path_factory: pytest.TempPathFactory) -> Iterator
         for persona in PREFERRED:
             clients[persona] = factories.sign_in(app, app.test_client(), getattr(world, persona))
         stage = Stage(app, connection, objs, spare, empty.id, clients, payloads=payloads_for(engine.dialect.name))
-        stage.fill, stage.files = {**_fill(), **standards_fill(objs.std)}, _files()
+        stage.fill, stage.files = {**_fill(), **standards_fill(objs.std), **publishing_fill()}, _files()
 
         @event.listens_for(connection, "before_cursor_execute")
         def _watch(_conn: Any, _cursor: Any, statement: str, parameters: Any, _context: Any, _many: bool) -> None:
@@ -312,6 +314,8 @@ def _pages(stage: Stage) -> list[Page]:
         Page("nominations.campaign", "sheng", f"/campaigns/{stage.empty_campaign}"),
         Page("nominations.new", "zhangdian", f"/campaigns/{w.campaign.id}/nominations/new?enterprise={stage.spare.id}"),
         Page("admin.edit_user", "admin", f"/admin/users/{w.zibo.id}"),
+        Page("standards.project", "committee", f"/standards/{o.publications().at_approval}"),
+        Page("catalogue.standard", "committee", f"/catalogue/{o.publications().slug}"),
     ]
     for endpoint, cases in sorted(SPEC.items()):
         for case in cases(o):

@@ -60,6 +60,7 @@ ARGS = {
     "standards.project": ("history",),
     "standards.add_clause": ("parent", "after", "kind"),
     "search.index": ("q", "kind", "industry", "status", "page"),
+    "catalogue.index": ("q", "industry", "status", "year", "page"),
 }
 LIST_ARGUMENTS = {"q", "region", "industry", "campaign", "state", "page", "size", "sort", "date_from", "date_to",
                   "history", "next"}

@@ -20,7 +20,7 @@ from app.publishing.tasks import make_pdf
 from core.attachments import FileStore
 from core.db import china_today
 from core.errors import NotFound
-from core.workflow import transition
+from core.workflow import transition, unmet
 from exports.publication_files import draft_docx, publication_docx
 from standards import catalogue, queries
 from standards.models import Stage, StandardProject
@@ -40,7 +40,8 @@ COMMITTEE_ONLY = "标准的批准、发布和废止由标准审定委员会办�
 def approval_steps(project: StandardProject) -> list[StageAction]:
     """The committee's and editors' approval buttons the project page draws for the actor."""
     offered = PROJECT_FLOW.allowed(actor(), project)
-    return [a for a in (*BUTTONS, StageAction.PUBLISH) if a in offered]
+    return [a for a in (*BUTTONS, StageAction.PUBLISH)
+            if a in offered and unmet(db(), actor(), project, a) is None]
 
 
 def store() -> FileStore:

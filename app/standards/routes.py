@@ -35,10 +35,10 @@ from app.standards.lists import PROJECTS, project_rows, project_table
 from app.standards.options import benchmark_choices, commenter_choices, editor_choices, expert_choices
 from core import audit
 from core.db import china_today, paginate
-from core.errors import DomainError, NotFound, PermissionDenied, StaleEdit
+from core.errors import NotFound, PermissionDenied, StaleEdit
 from core.regions import list_industries
 from core.text import bounded_int
-from core.workflow import Step, transition
+from core.workflow import transition, unmet
 from standards import drafting, queries
 from standards.drafting import Move, check_editable, outline
 from standards.generate import generate_draft
@@ -141,14 +141,9 @@ def _steps(project: StandardProject) -> tuple[list[StageAction], list[str]]:
     and, when none can be taken yet, why the ones the table offers must wait."""
     ready, waiting = [], []
     for action in PROJECT_FLOW.allowed(actor(), project):
-        rule = PROJECT_FLOW.rule(project, action)
-        if action not in STEPS or rule is None:
+        if action not in STEPS:
             continue
-        step = Step(db(), actor(), project, action, project.stage, rule.target, "", {})
-        try:
-            for guard in rule.guards:
-                guard(step)
-        except DomainError as refusal:
+        if (refusal := unmet(db(), actor(), project, action)) is not None:
             waiting.append(refusal.message)
         else:
             ready.append(action)
