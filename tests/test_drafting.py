@@ -69,7 +69,7 @@ def numbers(session: Session, draft) -> dict[int, str]:
 
 
 @pytest.mark.parametrize(("kind", "under", "ok"), [
-    (K.CHAPTER, None, True), (K.ANNEX, None, True), (K.CLAUSE, None, False), (K.PARAGRAPH, None, False),
+    (K.CHAPTER, None, True), (K.ANNEX, None, True), (K.CLAUSE, None, False), (K.PARAGRAPH, None, True),  # the 引言
     (K.CHAPTER, K.CHAPTER, False), (K.ANNEX, K.CHAPTER, False),
     (K.CLAUSE, K.CHAPTER, True), (K.CLAUSE, K.ANNEX, True), (K.CLAUSE, K.CLAUSE, True), (K.CLAUSE, K.LIST_ITEM, False),
     (K.TERM, K.CHAPTER, True), (K.TERM, K.CLAUSE, True), (K.TERM, K.TERM, False),

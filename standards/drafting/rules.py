@@ -31,7 +31,7 @@ PARENTS: dict[ClauseKind, frozenset[ClauseKind | None]] = {
     K.ANNEX: frozenset({None}),
     K.CLAUSE: CONTAINERS,
     K.TERM: CONTAINERS,
-    K.PARAGRAPH: CONTAINERS,
+    K.PARAGRAPH: CONTAINERS | {None},  # at the top, before chapter 1: the 引言 (introduction)
     K.TABLE: CONTAINERS,
     K.LIST_ITEM: TEXT_NODES,
     K.NOTE: TEXT_NODES,
