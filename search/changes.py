@@ -21,6 +21,7 @@ from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 
 from benchmarks.models import CheckItem, ControlMeasure, RiskPoint
+from core.audit import AuditEvent
 from core.enterprises import Enterprise
 from search.sources import Ref
 from standards.models import Clause, Publication, StandardProject, StandardVersion
@@ -53,7 +54,14 @@ def refs_of(record: Any) -> set[Ref]:
         return {("clause", record.id)}
     if isinstance(record, Publication):
         return {("publication", record.id), *(("publication", i) for i in _replaced(record))}
+    if isinstance(record, AuditEvent) and record.action in BULK_EDITS and record.parent_id:
+        return {(BULK_EDITS[record.action], int(record.parent_id))}
     return set()
+
+
+# Edits made with SQL statements rather than through the ORM, which no flush reports; their
+# audit event (written in the same transaction, naming the record's parent) stands in for them.
+BULK_EDITS = {"clause.delete": "draft_text"}  # a clause and all below it: the working draft again
 
 
 def _replaced(publication: Publication) -> set[int]:

@@ -56,25 +56,28 @@ def rebuild(session: Session, store: IndexStore, progress: Callable[[int], None]
     holds the index's write lock throughout, so incremental jobs wait for it and then
     apply their changes on top.
     """
+    written = write_all(store, sources.every_document(session), progress)
+    log.info("search index in %s rebuilt: %d documents", store.path, written)
+    return written
+
+
+def write_all(store: IndexStore, documents: Iterable[Document], progress: Callable[[int], None] | None = None,
+              batch: int = BATCH) -> int:
+    """Start the index afresh with ``documents`` (the rebuild's writing half, also the benchmark's)."""
     written = 0
     with store.rebuilding() as ix:
         writer = store.batch_writer(ix)
         try:
-            for document in sources.every_document(session):
-                _add(writer, document)
+            for document in documents:
+                writer.add_document(**document)
                 written += 1
                 if progress is not None:
                     progress(1)
-                if written % BATCH == 0:
+                if written % batch == 0:
                     writer.commit()
                     writer = store.batch_writer(ix)
         except BaseException:
             writer.cancel()
             raise
         writer.commit()
-    log.info("search index in %s rebuilt: %d documents", store.path, written)
     return written
-
-
-def _add(writer: object, document: Document) -> None:
-    writer.add_document(**document)  # type: ignore[attr-defined]

@@ -73,13 +73,15 @@ def day_number(day: dt.date | None, missing: int = NEVER) -> int:
 
 
 def make_schema() -> Schema:
+    """The fields. A run of characters typed without a blank (气体检测) is searched as a phrase —
+    its words together, in order — as a Chinese reader means it; blanks separate search terms."""
     analyzer = chinese_analyzer()
     return Schema(
         id=ID(unique=True, stored=True),
         type=ID(stored=True),
         kind=ID(stored=True),
-        title=TEXT(analyzer=analyzer, phrase=True, stored=True, field_boost=2.0),
-        body=TEXT(analyzer=analyzer, phrase=True, stored=True),
+        title=TEXT(analyzer=analyzer, phrase=True, stored=True, field_boost=2.0, multitoken_query="phrase"),
+        body=TEXT(analyzer=analyzer, phrase=True, stored=True, multitoken_query="phrase"),
         context=STORED,  # what the record belongs to: the enterprise, the project, the standard's number
         target=STORED,  # the id a link opens (the record's own, or its parent's page)
         anchor=STORED,  # a clause's stable key, for the #anchor of its page

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from benchmarks.models import CheckItem, RiskPoint
@@ -106,6 +106,14 @@ def _version(session: Session, version_id: int, plan: Plan) -> None:
         _add_publication(publication, plan)
 
 
+def _draft_text(session: Session, project_id: int, plan: Plan) -> None:
+    """A project's whole working draft again (after clauses went by SQL, unseen by the ORM)."""
+    draft = session.scalars(select(StandardVersion).where(StandardVersion.project_id == project_id,
+                                                          StandardVersion.frozen_at.is_(None))).one_or_none()
+    if draft is not None:
+        _version(session, draft.id, plan)
+
+
 def _clause(session: Session, clause_id: int, plan: Plan) -> None:
     plan.delete(DocType.DRAFT_CLAUSE, clause_id)
     plan.delete(DocType.CLAUSE, clause_id)
@@ -145,6 +153,7 @@ PLANNERS: dict[str, Planner] = {
     "project": _project,
     "version": _version,
     "clause": _clause,
+    "draft_text": _draft_text,
     "publication": _publication,
 }
 
@@ -162,20 +171,20 @@ def plan(session: Session, refs: set[Ref] | list[Ref]) -> Plan:
 # --- everything, for a rebuild ----------------------------------------------------------------
 
 
-def _risk_points():  # noqa: ANN202  (a Select of RiskPoint)
+def _risk_points() -> Select[tuple[RiskPoint]]:
     return select(RiskPoint).options(joinedload(RiskPoint.enterprise), selectinload(RiskPoint.measures))
 
 
-def _check_items():  # noqa: ANN202
+def _check_items() -> Select[tuple[CheckItem]]:
     return select(CheckItem).options(joinedload(CheckItem.enterprise), joinedload(CheckItem.risk_point))
 
 
-def _draft_clauses():  # noqa: ANN202
+def _draft_clauses() -> Select[tuple[Clause]]:
     return (select(Clause).join(Clause.version).where(StandardVersion.frozen_at.is_(None))
             .options(joinedload(Clause.version).joinedload(StandardVersion.project)))
 
 
-def _published_clauses():  # noqa: ANN202
+def _published_clauses() -> Select[tuple[Clause]]:
     return select(Clause).join(Publication, Publication.version_id == Clause.version_id)
 
 

@@ -19,6 +19,7 @@ from search import indexer
 from search.access import visible_to
 from search.query import Criteria, Found, run
 from search.store import IndexStore
+from standards.drafting import delete_clause
 from standards.models import ClauseKind, StandardProject
 from standards.versions import working_draft
 from tests.factories import World, add_clause, make_enterprise, make_project, make_risk_point
@@ -157,3 +158,24 @@ def test_an_edited_draft_clause_is_found_by_its_new_words(app, session, index, i
         session.commit()
     assert find(session, index, indexed.zhangdian, '"清理可燃物"').total == 0
     assert find(session, index, indexed.zhangdian, "作业票证").total == 1
+
+
+def test_a_deleted_draft_clause_leaves_the_index_with_everything_below_it(app, session, index, indexed):
+    session.commit()
+    draft = working_draft(session, session.scalars(select(StandardProject)).one())
+    with app.app_context():
+        chapter = add_clause(session, draft, ClauseKind.CHAPTER, title="盲板抽堵作业")
+        add_clause(session, draft, ClauseKind.CLAUSE, parent=chapter, title="作业票", body="盲板抽堵前办理作业票。")
+        session.commit()
+        assert find(session, index, indexed.zhangdian, "盲板抽堵").total == 2
+        delete_clause(session, indexed.zhangdian, chapter, chapter.lock_version)  # by SQL, unseen by the ORM
+        session.commit()
+    assert find(session, index, indexed.zhangdian, "盲板抽堵").total == 0
+    assert find(session, index, indexed.zhangdian, '"中毒风险"').total == 1  # the rest of the draft stays
+
+
+def test_the_rebuild_command_indexes_the_whole_database(app, session, index, world):
+    result = app.test_cli_runner().invoke(args=["search", "rebuild"])
+    assert result.exit_code == 0, result.output
+    assert "检索索引已重建" in result.output
+    assert titles(find(session, index, world.sheng, "张店甲化工")) == ["张店甲化工有限公司"]

@@ -64,6 +64,24 @@ def test_a_quoted_phrase_jieba_splits_is_found_inside_longer_text(store):
     assert "<mark>" in found.hits[0].snippet_html and "中毒" in found.hits[0].snippet_html
 
 
+def test_a_phrase_may_begin_inside_a_word_jieba_found():
+    assert words("发现隐患应立即报告") == ["发现", "隐患", "应立即", "报告"]  # 立即 is inside 应立即
+
+
+def test_a_phrase_beginning_inside_a_word_is_found(tmp_path):
+    store = IndexStore(tmp_path / "index")
+    build(store, document(1, "发现隐患应立即报告。"), document(2, "立即处置，事后报告。"))
+    assert [h.target for h in search(store, '"立即报告"').hits] == [1]
+
+
+def test_a_longer_phrase_needs_its_words_in_order_and_together(tmp_path):
+    store = IndexStore(tmp_path / "index")
+    build(store, document(1, "进入有限空间作业前应通风。"), document(2, "有限空间内禁止动火，作业前应通风。"),
+          document(3, "作业前检查有限空间。"))
+    assert [h.target for h in search(store, '"有限空间作业前"').hits] == [1]
+    assert sorted(h.target for h in search(store, "有限空间 作业").hits) == [1, 2, 3]
+
+
 def test_chinese_quotation_marks_make_a_phrase_too(store):
     assert [h.target for h in search(store, "“中毒风险”").hits] == [1]
 

@@ -47,7 +47,7 @@ def test_results_show_highlights_and_link_to_the_record(client, login, indexed):
     login(indexed.zibo)
     page = client.get("/search?q=甲醇储罐").get_data(as_text=True)
     assert hits(page) == ["risk_point"]  # 历城区's risk point is outside 淄博市
-    assert "<mark>甲醇</mark>" in page and "共 1 条结果" in page
+    assert "<mark>甲醇储罐</mark>" in page and "共 1 条结果" in page
     assert "&lt;b&gt;" in page and "遇点火源<b>" not in page  # the record's text is escaped
     risk_point = re.search(r'href="(/practices/risk-points/\d+)"', page)
     assert risk_point is not None and client.get(risk_point.group(1)).status_code == 200
