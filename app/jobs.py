@@ -35,7 +35,7 @@ from huey.api import TaskWrapper
 from huey.storage import SqliteStorage
 from sqlalchemy.orm import Session
 
-from app.database import short_transaction
+from app.database import database, short_transaction
 from core.db import after_commit
 
 INSTANCE = Path(__file__).resolve().parent.parent / "instance"
@@ -97,13 +97,31 @@ def _in_app() -> Iterator[None]:
         yield
 
 
-def job(**options: Any) -> Callable[[Callable[Concatenate[Session, P], R]], TaskWrapper]:
-    """Declare a job: the function receives its own session first, then the queued arguments."""
+@contextmanager
+def _reading() -> Iterator[Session]:
+    """A read-only session: on SQLite it takes no write lock however long the job reads."""
+    session = database().open(read_only=True)
+    try:
+        yield session
+    finally:
+        session.rollback()
+        session.close()
+
+
+def job(read_only: bool = False, **options: Any) -> Callable[[Callable[Concatenate[Session, P], R]], TaskWrapper]:
+    """Declare a job: the function receives its own session first, then the queued arguments.
+
+    The session commits when the function returns (rolls back if it raises). A job that only
+    reads (``read_only=True``: the search index's) gets a session that never writes — on SQLite
+    a writing transaction holds the database's one write lock from its first statement to its
+    commit, so a long job would keep every request that writes waiting. For the same reason a
+    job that writes should do its slow part (a conversion, say) outside the transaction.
+    """
 
     def declare(function: Callable[Concatenate[Session, P], R]) -> TaskWrapper:
         @functools.wraps(function)
         def run(*args: P.args, **kwargs: P.kwargs) -> R:
-            with _in_app(), short_transaction() as session:
+            with _in_app(), (_reading() if read_only else short_transaction()) as session:
                 return function(session, *args, **kwargs)
 
         return huey.task(**options)(run)

@@ -17,13 +17,14 @@ import functools
 import itertools
 import math
 from dataclasses import dataclass
+from typing import Any
 
 from whoosh.index import FileIndex
 from whoosh.qparser import MultifieldParser, QueryParser, plugins
 from whoosh.query import And, NullQuery, Phrase, Prefix, Query, Sequence, Term
 from whoosh.searching import Results, Searcher
 
-from search.highlight import Snippets
+from search.highlight import snippet_html, title_html
 from search.schema import DocType, Kind, make_schema
 from search.scoring import CachedBM25F
 from search.status import status_filter, status_from_dates
@@ -162,22 +163,22 @@ def run(store: IndexStore, criteria: Criteria, allowed: Query, today: dt.date) -
         results = collect(searcher, query, filters(criteria, allowed, today), page * criteria.per_page)
         total = len(results)
         page = min(page, max(1, math.ceil(total / criteria.per_page)))
-        snippets = Snippets()
+        terms = {name: frozenset(searcher.schema[name].from_bytes(text)
+                                 for _, text in results.query_terms(expand=True, fieldname=name))
+                 for name in ("title", "body")}
         start = (page - 1) * criteria.per_page
-        hits = [_hit(hit, snippets, today) for hit in results[start:start + criteria.per_page]]
+        hits = [_hit(hit.fields(), terms, today) for hit in results[start:start + criteria.per_page]]
     return Found(hits, total, page, criteria.per_page, parsed=str(query))
 
 
-def _hit(hit: object, snippets: Snippets, today: dt.date) -> Hit:
-    fields = hit.fields()  # type: ignore[attr-defined]
+def _hit(fields: dict[str, Any], terms: dict[str, frozenset[str]], today: dt.date) -> Hit:
     doc_type = DocType(fields["type"])
     status = None
     if doc_type in (DocType.STANDARD, DocType.CLAUSE):
         status = status_from_dates(fields.get("effective"), fields.get("superseded"), fields.get("withdrawn"), today)
     return Hit(
-        doc_type=doc_type, title_html=snippets.title(hit, fields.get("title", "")),
-        snippet_html=snippets.body(hit, fields.get("body", "")), context=fields.get("context", ""),
+        doc_type=doc_type, title_html=title_html(fields.get("title", ""), terms["title"]),
+        snippet_html=snippet_html(fields.get("body", ""), terms["body"]), context=fields.get("context", ""),
         target=int(fields.get("target") or 0), anchor=fields.get("anchor", ""), number=fields.get("number", ""),
-        slug=fields.get("slug", ""),
-        status=status,
+        slug=fields.get("slug", ""), status=status,
     )

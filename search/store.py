@@ -97,7 +97,8 @@ class IndexStore:
             if problem:
                 gc.collect()
         if problem:
-            log.warning("search index unavailable: %s", problem)
+            log.log(logging.INFO if problem.startswith("no index") else logging.WARNING,
+                    "search index unavailable: %s", problem)
             raise IndexUnavailable(problem)
 
     @contextlib.contextmanager
@@ -108,6 +109,8 @@ class IndexStore:
             writer = ix.writer(timeout=self.write_timeout, delay=0.05)
         except index.LockError as exc:
             raise IndexBusy(str(self.path)) from exc
+        except index.EmptyIndexError as exc:  # a failed rebuild emptied it while we waited for the lock
+            raise IndexUnavailable(f"no index in {self.path}") from exc
         try:
             yield writer
         except BaseException:

@@ -43,6 +43,12 @@ def rename_enterprise(session: Session, enterprise_id: int, name: str, fail: boo
         raise RuntimeError("the job failed after changing the row")
 
 
+@job(read_only=True)
+def rename_while_reading(session: Session, enterprise_id: int) -> None:
+    session.get_one(Enterprise, enterprise_id).name = "只读任务不应保存"
+    session.flush()
+
+
 @pytest.fixture(autouse=True)
 def nothing_seen() -> None:
     SEEN.clear()
@@ -76,6 +82,14 @@ def test_a_job_commits_its_own_work_and_rolls_it_back_when_it_fails(app: Flask, 
     session.expire_all()
     assert world.ent_zd.name == "张店甲化工（更名）有限公司"
     assert world.ent_zd2.name == "张店乙化工有限公司"
+
+
+def test_a_read_only_job_keeps_nothing_it_wrote(app: Flask, session: Session, world: World):
+    session.commit()
+    with app.app_context():
+        rename_while_reading(world.ent_zd.id)
+    session.expire_all()
+    assert world.ent_zd.name == "张店甲化工有限公司"
 
 
 def test_an_immediate_job_outside_any_app_does_not_run(app: Flask, world: World):

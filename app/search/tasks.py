@@ -15,7 +15,7 @@ from search.sources import Ref
 log = logging.getLogger(__name__)
 
 
-@job(retries=3, retry_delay=10)
+@job(read_only=True, retries=3, retry_delay=10)
 def index_changes(session: Session, refs: set[Ref] | list[Ref]) -> None:
     """Re-index the records one commit touched (the whole index, if it is missing or damaged)."""
     outcome = indexer.update(session, current_app.extensions["search"], list(refs))
@@ -23,7 +23,7 @@ def index_changes(session: Session, refs: set[Ref] | list[Ref]) -> None:
              " (rebuilt)" if outcome.rebuilt else "")
 
 
-@job(retries=1, retry_delay=60)
+@job(read_only=True, retries=1, retry_delay=60)
 def rebuild_index(session: Session) -> None:
     """Rebuild the whole index from the database (asked for by a search that met a damaged one)."""
     written = indexer.rebuild(session, current_app.extensions["search"])
