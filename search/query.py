@@ -24,6 +24,7 @@ from whoosh.qparser import MultifieldParser, QueryParser, plugins
 from whoosh.query import And, NullQuery, Phrase, Prefix, Query, Sequence, Term
 from whoosh.searching import Results, Searcher
 
+from core.db import Page
 from search.highlight import snippet_html, title_html
 from search.schema import DocType, Kind, make_schema
 from search.scoring import CachedBM25F
@@ -69,24 +70,14 @@ class Hit:
 
 
 @dataclass(frozen=True)
-class Found:
-    hits: list[Hit]
-    total: int
-    page: int
-    per_page: int
+class Found(Page[Hit]):
+    """One page of hits: a pager draws it like any list page."""
+
     parsed: str = ""  # the query as understood (for the curious, and the tests)
 
     @property
-    def pages(self) -> int:
-        return max(1, math.ceil(self.total / self.per_page))
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
+    def hits(self) -> list[Hit]:
+        return list(self.items)
 
 
 @functools.cache
@@ -158,7 +149,7 @@ def run(store: IndexStore, criteria: Criteria, allowed: Query, today: dt.date) -
     query = parse(criteria.text)
     page = min(max(criteria.page, 1), MAX_PAGE)
     if query is NullQuery:
-        return Found([], 0, 1, criteria.per_page, parsed="")
+        return Found(items=[], page=1, per_page=criteria.per_page, total=0, parsed="")
     with store.reading() as ix, searcher_of(ix) as searcher:
         results = collect(searcher, query, filters(criteria, allowed, today), page * criteria.per_page)
         total = len(results)
@@ -168,7 +159,7 @@ def run(store: IndexStore, criteria: Criteria, allowed: Query, today: dt.date) -
                  for name in ("title", "body")}
         start = (page - 1) * criteria.per_page
         hits = [_hit(hit.fields(), terms, today) for hit in results[start:start + criteria.per_page]]
-    return Found(hits, total, page, criteria.per_page, parsed=str(query))
+    return Found(items=hits, page=page, per_page=criteria.per_page, total=total, parsed=str(query))
 
 
 def _hit(fields: dict[str, Any], terms: dict[str, frozenset[str]], today: dt.date) -> Hit:
