@@ -72,6 +72,10 @@ def day_number(day: dt.date | None, missing: int = NEVER) -> int:
     return missing if day is None else day.year * 10000 + day.month * 100 + day.day
 
 
+# Bump when the schema or the analysis (tokenizer, pairs, jieba's settings) changes: an index
+# written under another format is rebuilt instead of silently matching nothing.
+INDEX_FORMAT = "2"
+
 def make_schema() -> Schema:
     """The fields. A run of characters typed without a blank (气体检测) is searched as a phrase —
     its words together, in order — as a Chinese reader means it; blanks separate search terms."""

@@ -30,12 +30,13 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.index import FileIndex
 from whoosh.writing import SegmentWriter
 
-from search.schema import make_schema
+from search.schema import INDEX_FORMAT, make_schema
 
 log = logging.getLogger(__name__)
 LOCK = "MAIN_WRITELOCK"
 MARKER = "REBUILDING"
 REQUESTED = "REBUILD_REQUESTED"
+FORMAT = "FORMAT"  # the index format a finished rebuild wrote (``search.schema.INDEX_FORMAT``)
 STALE_MARKER = 6 * 3600  # seconds: a rebuild that left its marker this long ago has died
 STALE_REQUEST = 600  # seconds: a requested rebuild that has not started by then is asked for again
 
@@ -69,6 +70,11 @@ class IndexStore:
             raise IndexUnavailable(f"no index in {self.path}")
         with warnings.catch_warnings():  # Whoosh leaves the file it failed to read open: close it quietly
             warnings.simplefilter("ignore", ResourceWarning)
+            written = self.path / FORMAT
+            if not written.is_file() or written.read_text().strip() != INDEX_FORMAT:
+                # Built by an older release (another schema or tokenizer): its words would not
+                # match today's queries, so it is as good as missing.
+                raise IndexUnavailable(f"index in {self.path} is not of format {INDEX_FORMAT}")
             try:
                 return index.open_dir(str(self.path), schema=make_schema())
             except Exception as exc:  # damage to the TOC shows as one of many exception types
@@ -140,6 +146,8 @@ class IndexStore:
             except BaseException:
                 self._empty()
                 raise
+            else:
+                (self.path / FORMAT).write_text(INDEX_FORMAT + "\n")
             finally:
                 marker.unlink(missing_ok=True)
                 (self.path / REQUESTED).unlink(missing_ok=True)

@@ -13,7 +13,8 @@ import pytest
 from whoosh.query import Term
 
 from search.query import MAX_QUERY, Criteria, run
-from search.store import IndexStore, IndexUnavailable
+from search.schema import INDEX_FORMAT
+from search.store import FORMAT, IndexStore, IndexUnavailable
 from search.tokenizer import chinese_analyzer, words
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -147,6 +148,17 @@ def test_a_damaged_index_says_so_and_a_rebuild_mends_it(store, damaged):
         search(store, "中毒")
     build(store, document(1, LONG_TEXT))
     assert search(store, "中毒").total == 1
+
+
+@pytest.mark.parametrize("written", [None, "1"])
+def test_an_index_of_an_older_format_is_not_read_but_rebuilt(store, written):
+    """An upgrade that changes the analysis must not leave an index that silently matches nothing."""
+    marker = store.path / FORMAT
+    marker.unlink() if written is None else marker.write_text(written)
+    with pytest.raises(IndexUnavailable, match="format"):
+        search(store, "中毒")
+    build(store, document(1, LONG_TEXT))
+    assert marker.read_text().strip() == INDEX_FORMAT and search(store, "中毒").total == 1
 
 
 def test_a_missing_index_says_so(tmp_path):

@@ -1,4 +1,9 @@
-"""The PDF of a publication, made on the job queue: LibreOffice is slow and may be absent."""
+"""The PDF of a publication, made on the job queue: LibreOffice is slow and may be absent.
+
+The job reads in a read-only session, converts outside any transaction, and files the
+outcome in a short one of its own — on SQLite a writing transaction holds the database's
+one write lock, and a conversion takes seconds that requests should not spend waiting.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,7 @@ from pathlib import Path
 from flask import current_app
 from sqlalchemy.orm import Session
 
+from app.database import short_transaction
 from app.jobs import job
 from core.attachments import FileStore
 from exports.pdf import PdfConversionFailed, PdfUnavailable, docx_to_pdf, pdf_available
@@ -14,22 +20,28 @@ from standards.models import PdfState, Publication
 from standards.publishing import record_pdf
 
 
-@job(retries=1, retry_delay=30)
+def _convert(docx: bytes, store: FileStore) -> tuple[PdfState, str | None, str]:
+    """(state, digest of the stored PDF, why not) — the conversion, outside any transaction."""
+    soffice = current_app.config.get("SOFFICE")
+    if not pdf_available(soffice=soffice):
+        return PdfState.UNAVAILABLE, None, ""
+    try:
+        return PdfState.READY, store.put(docx_to_pdf(docx, soffice=soffice)), ""
+    except PdfUnavailable as exc:
+        return PdfState.UNAVAILABLE, None, str(exc)
+    except PdfConversionFailed as exc:
+        return PdfState.FAILED, None, str(exc)
+
+
+@job(read_only=True, retries=1, retry_delay=30)
 def make_pdf(session: Session, publication_id: int) -> None:
-    """Convert the stored DOCX; file the PDF (or why there is none). Idempotent: a PDF made stays."""
+    """Convert the stored DOCX and file the PDF (or why there is none). A PDF once made stays."""
     publication = session.get(Publication, publication_id)
     if publication is None or publication.pdf_state == PdfState.READY:
         return
-    soffice = current_app.config.get("SOFFICE")
-    if not pdf_available(soffice=soffice):
-        record_pdf(session, publication, PdfState.UNAVAILABLE)
-        return
     store = FileStore(Path(current_app.config["UPLOAD_DIR"]))
-    try:
-        pdf = docx_to_pdf(store.path_for(publication.docx_sha256).read_bytes(), soffice=soffice)
-    except PdfUnavailable as exc:
-        record_pdf(session, publication, PdfState.UNAVAILABLE, error=str(exc))
-    except PdfConversionFailed as exc:
-        record_pdf(session, publication, PdfState.FAILED, error=str(exc))
-    else:
-        record_pdf(session, publication, PdfState.READY, sha256=store.put(pdf))
+    docx = store.path_for(publication.docx_sha256).read_bytes()
+    session.rollback()  # done reading: no transaction stays open through the conversion
+    state, digest, error = _convert(docx, store)
+    with short_transaction() as writing:
+        record_pdf(writing, writing.get_one(Publication, publication_id), state, sha256=digest, error=error)
