@@ -91,7 +91,7 @@ def session(connection: Connection) -> Iterator[Session]:
 
 
 @pytest.fixture
-def app(connection: Connection, engine: Engine, tmp_path: Path) -> Flask:
+def app(request: pytest.FixtureRequest, connection: Connection, engine: Engine, tmp_path: Path) -> Flask:
     return create_app({
         "TESTING": True,
         "SECRET_KEY": "test-secret",
@@ -106,6 +106,9 @@ def app(connection: Connection, engine: Engine, tmp_path: Path) -> Flask:
         "JOBS_IMMEDIATE": True,  # jobs run at once, on this test's connection
         "SOFFICE": "/nonexistent/soffice",  # PDFs are "unavailable" unless a test asks for LibreOffice
         "SEARCH_INDEX_DIR": str(tmp_path / "search-index"),
+        # Each commit's index job costs time every test would pay; a module about search says
+        # ``INDEXES = True`` (the hostile sweep and the browser keep indexing on, their apps' own).
+        "SEARCH_INDEXING": getattr(request.module, "INDEXES", False),
     })
 
 

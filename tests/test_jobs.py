@@ -24,6 +24,8 @@ from search.store import IndexStore
 from tests.conftest import AUDIT_KEY
 from tests.factories import World, make_enterprise
 
+INDEXES = True  # the app indexes each commit (tests.conftest)
+
 ROOT = Path(__file__).resolve().parent.parent
 SEEN: list[str] = []
 
@@ -129,6 +131,7 @@ from app.database import short_transaction
 from app.demo import demo_credit_code
 from core.enterprises import Enterprise
 from core.regions import Region
+
 app = create_app()
 with app.app_context(), short_transaction() as session:
     region = session.get(Region, "370303")

@@ -24,6 +24,8 @@ from standards.models import ClauseKind, StandardProject
 from standards.versions import working_draft
 from tests.factories import World, add_clause, make_enterprise, make_project, make_risk_point
 
+INDEXES = True  # the app indexes each commit (tests.conftest)
+
 DRAFT_TEXT = "作业前应检测受限空间内硫化氢浓度，防止中毒风险。"
 
 

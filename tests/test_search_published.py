@@ -25,6 +25,8 @@ from standards.publishing import withdraw
 from tests.factories import World
 from tests.publication_helpers import fake_render, published
 
+INDEXES = True  # the app indexes each commit (tests.conftest)
+
 PHRASE = '"风险辨识培训"'  # in the text of tests.review_helpers.write_text: 企业宜每年组织一次风险辨识培训。
 
 

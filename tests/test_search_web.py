@@ -16,6 +16,8 @@ from standards.models import ClauseKind
 from standards.versions import working_draft
 from tests.factories import World, add_clause, make_project, make_risk_point
 
+INDEXES = True  # the app indexes each commit (tests.conftest)
+
 
 @pytest.fixture
 def index(app: Flask) -> IndexStore:

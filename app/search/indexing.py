@@ -38,6 +38,8 @@ def collect(session: Session, refs: set[Ref]) -> None:
     """Add ``refs`` to the transaction's pending changes; the first ones queue the job."""
     if not has_app_context() or "search" not in current_app.extensions:
         return  # a session outside any app (a script, a test's own session) indexes nothing
+    if not current_app.config.get("SEARCH_INDEXING", True):
+        return  # tests that are not about search leave the index alone
     scratch = transaction_scoped(session)
     pending: set[Ref] | None = scratch.get(PENDING)
     if pending is None:
