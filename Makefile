@@ -29,7 +29,7 @@ run: $(VENV)/.runtime
 
 ## make test: lint and layer contracts, then the whole suite on SQLite, and on PostgreSQL
 ## when TEST_DATABASE_URL is set — each run spread over the machine's cores (pytest-xdist)
-PYTEST := $(BIN)/pytest -n auto --dist load
+PYTEST := $(BIN)/pytest -n auto --dist loadgroup
 test: $(VENV)/.dev system-deps lint
 	env -u TEST_DATABASE_URL $(PYTEST)
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \

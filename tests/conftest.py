@@ -135,3 +135,15 @@ def store(tmp_path: Path) -> FileStore:
 @pytest.fixture
 def world(session: Session, store: FileStore) -> factories.World:
     return factories.build_world(session, store)
+
+
+# Each of these builds a costly world once per worker (the hostile sweep's stage, the browser's
+# live server with the demo): with ``--dist loadgroup`` one worker builds it, once.
+SHARED_WORLDS = {"test_hostile_inputs.py": "hostile", "browser": "browser"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        for part, group in SHARED_WORLDS.items():
+            if part in item.path.parts or item.path.name == part:
+                item.add_marker(pytest.mark.xdist_group(group))

@@ -278,6 +278,7 @@ def staged(engine: Engine, tmp_path_factory: pytest.TempPathFactory) -> Iterator
             "RATELIMIT_STORAGE_URI": "memory://", "WTF_CSRF_ENABLED": True,
             "DATABASE_URL": engine.url.render_as_string(hide_password=False),
             "SESSION_FACTORY": session_on, "UPLOAD_DIR": str(uploads),
+            "SOFFICE": "/nonexistent/soffice",  # each accepted publish would otherwise run LibreOffice
         })
         clients = {"anonymous": app.test_client()}
         for persona in PREFERRED:
