@@ -25,7 +25,7 @@ from core.audit import Seal, use_seal
 from core.db import make_engine
 from core.people import User
 from tests import factories
-from tests.databases import scratch_database
+from tests.databases import TEST_DATABASE_URL, scratch_database
 
 AUDIT_KEY = "test-audit-key-of-at-least-32-bytes!"
 TEST_SEAL = Seal(AUDIT_KEY.encode())
@@ -142,8 +142,23 @@ def world(session: Session, store: FileStore) -> factories.World:
 SHARED_WORLDS = {"test_hostile_inputs.py": "hostile", "browser": "browser"}
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+# How a test reaches a database: through these fixtures, or (these modules) by making its own
+# with ``tests.databases.scratch_database``. A test that does neither gives the same answer on
+# either database, so the PostgreSQL run leaves it to the SQLite run (pytest says "deselected").
+DATABASE_FIXTURES = frozenset({"engine", "live_server"})
+OWN_DATABASES = frozenset({"test_audit.py", "test_jobs.py", "test_live_server.py", "test_migrations.py",
+                           "test_redline_demo.py"})
+
+
+def _uses_database(item: pytest.Item) -> bool:
+    return bool(DATABASE_FIXTURES & set(getattr(item, "fixturenames", ()))) or item.path.name in OWN_DATABASES
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
         for part, group in SHARED_WORLDS.items():
             if part in item.path.parts or item.path.name == part:
                 item.add_marker(pytest.mark.xdist_group(group))
+    if TEST_DATABASE_URL:
+        config.hook.pytest_deselected(items=[item for item in items if not _uses_database(item)])
+        items[:] = [item for item in items if _uses_database(item)]

@@ -125,11 +125,10 @@ def _post_form(stage: Stage, found: FoundForm, target: str | None = None,
 
 
 # Values that mean something only to a field that reads a number, a date, a choice or a target:
-# typed into free text they are plain words. Small forms get them in every field all the same;
-# on large forms (a risk point has thirty-odd) free-text fields are spared them, which keeps the
-# sweep's time in bounds without sparing any field the values it must refuse.
+# typed into free text they are plain words that the text rules store as typed, like the SQL and
+# script payloads every field still gets, so free-text fields are spared them; every field that
+# reads a number, a date, a choice or a redirect target (``back``, ``next``) still gets them all.
 TYPED_ONLY = frozenset({"digits20", "minus-one", "year-1", "year-9999", "tab-slash", "slash-slash", "off-site"})
-LARGE_FORM = 12  # fields
 
 
 def _payloads_for(found: FoundForm, name: str, payloads: tuple[Payload, ...]) -> tuple[Payload, ...]:
@@ -139,7 +138,7 @@ def _payloads_for(found: FoundForm, name: str, payloads: tuple[Payload, ...]) ->
     if name == "csrf_token" and found.endpoint != "auth.login":
         return PAYLOADS[:1]
     free_text = found.form.kind_of(name).kind in TYPED and name not in ("back", "next")
-    if free_text and len(found.form.names()) > LARGE_FORM:
+    if free_text:
         return tuple(p for p in payloads if p.name not in TYPED_ONLY)
     return payloads
 
