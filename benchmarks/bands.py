@@ -10,7 +10,7 @@ Only administrators edit bands. A table is always saved whole (all four levels, 
 by :func:`benchmarks.grading.check_bands`), against the table the administrator saw (a
 fingerprint of it), with one audit event. Saving bands does not touch risk points: a
 point keeps the level it was graded with until it is re-evaluated (edited) or an
-administrator re-grades the industry (:func:`benchmarks.practices.regrade`); until
+administrator re-grades the industry (:func:`benchmarks.risk_picture.regrade`); until
 then its page says what the current table would give.
 """
 

@@ -44,10 +44,10 @@ from core.text import BIDI_CONTROLS, BLANK
 from tests import factories
 from tests.conftest import AUDIT_KEY, TEST_SEAL
 from tests.forms_in_pages import Form, forms_in
+from tests.hostile_fill import files, fill
 from tests.publication_helpers import publishing_fill
 from tests.standards_objects import standards_fill
 from tests.test_authorization import SPEC, Objects, objects
-from tests.xlsx import row, workbook
 
 # --- the payloads, and what a clean submission carries ----------------------------------------
 
@@ -99,45 +99,8 @@ def payloads_for(dialect: str) -> tuple[Payload, ...]:
 # Who opens each page: the first of these the authorisation table lets in.
 PREFERRED = ("zhangdian", "zibo", "sheng", "admin", "jinan", "zhoucun", "ent_user", "expert", "committee")
 COOKIE = "biaogan_session"
-NEW_PASSWORD = "Probe-pass-2468"
 # A refused sign-in is itself recorded (in a transaction of its own): that is the lockout working.
 COUNTED_REFUSALS = frozenset({"user.login_failed", "user.lock"})
-
-
-def _fill() -> dict[str, dict[str, list[str]]]:
-    """Values for blanks a person must fill, per endpoint: a clean submission is accepted."""
-    today = china_today()
-    return {
-        "auth.login": {"username": ["t_expert"], "password": [factories.PASSWORD]},
-        "auth.change_password": {"current_password": [factories.PASSWORD], "new_password": [NEW_PASSWORD],
-                                 "confirm": [NEW_PASSWORD]},
-        "enterprises.new": {"name": ["探针化工有限公司"], "credit_code": [factories.credit_code()],
-                            "county_code": ["370303"], "industry_code": ["CHEM"]},
-        "nominations.new_campaign": {
-            "title": ["探针遴选批次"], "year": [str(today.year)], "industry_codes": ["CHEM"],
-            "county_deadline": [str(today + dt.timedelta(days=20))],
-            "city_deadline": [str(today + dt.timedelta(days=30))],
-            "province_deadline": [str(today + dt.timedelta(days=40))]},
-        "nominations.act": {"reason": ["经审核，材料齐全。"]},
-        "nominations.campaign_act": {"reason": ["本批次工作结束。"]},
-        "admin.new_user": {"username": ["probe_user"], "display_name": ["探针用户"], "roles": ["expert"],
-                           "password": [NEW_PASSWORD]},
-        "admin.reset_password": {"password": [NEW_PASSWORD]},
-        "review.comment": {"text": ["探针意见：建议补充储罐区的管控措施。"]},
-        "review.dispose": {"disposition": ["partly"], "disposition_reason": ["部分内容已在 4.1 体现。"]},
-        "review.vote": {"choice": ["agree_with_changes"], "opinion": ["修改表A.1后同意。"]},
-        "review.conclude": {"conclusion": ["专家组同意通过审查。"]},
-        "practices.new_risk_point": {"name": ["探针风险点"], "kind": ["equipment"], "hazards": ["探针危险因素"],
-                                     "ls_l": ["3"], "ls_s": ["3"]},
-        "practices.new_check_item": {"content": ["探针排查内容"], "frequency": ["day"], "category": ["site"],
-                                     "check_level": ["team"]},
-    }
-
-
-def _files() -> dict[str, tuple[str, bytes]]:
-    """The file a person would choose in each upload form (name, content)."""
-    sheet = workbook([row("探针导入化工有限公司", factories.credit_code())])
-    return {"nominations.upload": ("证明材料.pdf", factories.PDF), "enterprises.import_file": ("企业名录.xlsx", sheet)}
 
 
 # --- what must never reach the database -----------------------------------------------------
@@ -287,7 +250,7 @@ def staged(engine: Engine, tmp_path_factory: pytest.TempPathFactory) -> Iterator
         for persona in PREFERRED:
             clients[persona] = factories.sign_in(app, app.test_client(), getattr(world, persona))
         stage = Stage(app, connection, objs, spare, empty.id, clients, payloads=payloads_for(engine.dialect.name))
-        stage.fill, stage.files = {**_fill(), **standards_fill(objs.std), **publishing_fill()}, _files()
+        stage.fill, stage.files = {**fill(), **standards_fill(objs.std), **publishing_fill()}, files()
 
         @event.listens_for(connection, "before_cursor_execute")
         def _watch(_conn: Any, _cursor: Any, statement: str, parameters: Any, _context: Any, _many: bool) -> None:

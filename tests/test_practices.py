@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from benchmarks import bands, check_items, practices
+from benchmarks import bands, check_items, practices, risk_picture
 from benchmarks.grading import ControlLevel, Method, RiskLevel
 from benchmarks.models import CheckItem, MeasureKind, RiskPoint
 from core.audit import AuditEvent, history
@@ -242,7 +242,7 @@ def test_the_four_colour_summary_counts_per_level_and_per_area(session: Session,
     make_risk_point(session, world.ent_user, world.ent_zd, location="罐区", inputs={"L": "1", "S": "1"})
     make_risk_point(session, world.ent_user, world.ent_zd, location="", inputs={"L": "1", "S": "2"})
     make_check_item(session, world.ent_user, world.ent_zd)
-    summary = practices.four_colour(session, world.ent_zd)
+    summary = risk_picture.four_colour(session, world.ent_zd)
     assert summary.total == 3 and summary.check_items == 1
     assert summary.by_level == {RiskLevel.MAJOR: 1, RiskLevel.SERIOUS: 0, RiskLevel.GENERAL: 0, RiskLevel.LOW: 2}
     places = dict(summary.by_location)
@@ -269,18 +269,18 @@ def test_new_bands_leave_points_as_graded_until_an_admin_regrades_them(session: 
     assert blue.risk_level is RiskLevel.LOW and yellow.risk_level is RiskLevel.SERIOUS
     assert practices.current_levels(session, world.ent_zd, [blue, yellow, steady]) == {
         blue.id: RiskLevel.GENERAL, yellow.id: RiskLevel.MAJOR}
-    assert practices.stale_counts(session) == {"CHEM": 2}
+    assert risk_picture.stale_counts(session) == {"CHEM": 2}
     with pytest.raises(PermissionDenied):
-        practices.regrade(session, world.sheng, "CHEM")
+        risk_picture.regrade(session, world.sheng, "CHEM")
     version = blue.lock_version
-    changed = practices.regrade(session, world.admin, "CHEM")
+    changed = risk_picture.regrade(session, world.admin, "CHEM")
     assert {p.id for p in changed} == {blue.id, yellow.id}
     assert blue.risk_level is RiskLevel.GENERAL and blue.controls == [C.COMPANY, C.WORKSHOP, C.TEAM, C.POST]
     assert yellow.risk_level is RiskLevel.MAJOR and blue.lock_version == version + 1
     events = session.scalars(select(AuditEvent).where(AuditEvent.action == "risk_point.regrade")).all()
     assert len(events) == 2 and all(e.parent_id == str(world.ent_zd.id) for e in events)
     assert "由低风险调整为一般风险" in next(e.summary for e in events if e.object_id == str(blue.id))
-    assert practices.stale_counts(session) == {}
+    assert risk_picture.stale_counts(session) == {}
 
 
 def test_an_edit_grades_the_point_under_the_bands_in_force(session: Session, world: World) -> None:

@@ -19,7 +19,7 @@ from app.forms import ActionForm, form_status
 from app.practices.forms import BandForm, CheckItemForm, RiskPointForm
 from app.security import safe_path
 from benchmarks import bands as band_rules
-from benchmarks import check_items, practices
+from benchmarks import check_items, practices, risk_picture
 from benchmarks.grading import FACTORS, REQUIRED_CONTROL, Method, RiskLevel
 from benchmarks.models import MeasureKind, RiskPoint
 from benchmarks.models.practices import DB37_MEASURES
@@ -60,11 +60,11 @@ def _back_or(default: str) -> Response:
 
 
 @bp.app_template_global()
-def practice_summary(enterprise: Enterprise) -> practices.FourColour | None:
+def practice_summary(enterprise: Enterprise) -> risk_picture.FourColour | None:
     """The four-colour summary for the enterprise page, when the viewer keeps its practices."""
     if not practices.can_manage_practices(actor(), enterprise):
         return None
-    return practices.four_colour(db(), enterprise)
+    return risk_picture.four_colour(db(), enterprise)
 
 
 bp.add_app_template_global(practices.can_manage_practices, "can_manage_practices")
@@ -82,7 +82,7 @@ def register(enterprise_id: int) -> str:
     points = practices.risk_points(db(), enterprise)
     return render_template(
         "practices/register.html", enterprise=enterprise, points=points,
-        items=check_items.check_items(db(), enterprise), summary=practices.four_colour(db(), enterprise),
+        items=check_items.check_items(db(), enterprise), summary=risk_picture.four_colour(db(), enterprise),
         drift=practices.current_levels(db(), enterprise, points), action_form=ActionForm(),
         measure_kinds=list(MeasureKind),
     )
@@ -237,7 +237,7 @@ def delete_check_item(check_item_id: int) -> Response:
 @allowed(band_rules.can_edit_bands, NO_BANDS)
 def bands() -> str:
     return render_template("practices/bands.html", scopes=band_rules.overview(db()),
-                           stale=practices.stale_counts(db()), methods=list(Method), action_form=ActionForm(),
+                           stale=risk_picture.stale_counts(db()), methods=list(Method), action_form=ActionForm(),
                            describe=band_rules.describe)
 
 
@@ -261,7 +261,7 @@ def edit_bands(scope: str, method: str) -> str | Response | tuple[str, int]:
             table = band_rules.parse_bands(chosen, form.rows())
             changed = band_rules.set_bands(db(), actor(), code, chosen, table, form.fingerprint.data or "")
             done = "分级标准已保存" if changed else "分级标准没有变化"
-        stale = practices.stale_counts(db())
+        stale = risk_picture.stale_counts(db())
         waiting = sum(stale.values()) if code is None else stale.get(code, 0)
         later = f"现有 {waiting} 个风险点的等级与现行标准不一致，可“按新标准重新分级”。" if waiting else ""
         flash(f"{done}。{later}", "success")
@@ -282,6 +282,6 @@ def regrade(scope: str) -> Response:
     if scope != "all" and code is None:
         raise NotFound()
     ActionForm().validated()
-    changed = practices.regrade(db(), actor(), code.code if code is not None else None)
+    changed = risk_picture.regrade(db(), actor(), code.code if code is not None else None)
     flash(f"已按现行分级标准重新分级 {len(changed)} 个风险点。" if changed else "没有需要重新分级的风险点。", "success")
     return _back_or(url_for("practices.bands"))

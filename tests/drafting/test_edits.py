@@ -1,12 +1,11 @@
 """The clause editor's services: placement, moves and numbers, deletion, the clause lock,
-frozen versions, obligations and the links to practices."""
+frozen versions, and the warning on a requirement without a requirement verb."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.errors import Conflict, PermissionDenied, StaleEdit, ValidationError
@@ -15,7 +14,6 @@ from standards.drafting import (
     FrozenVersion,
     Move,
     add_clause,
-    clauses_using,
     delete_clause,
     edit_clause,
     link_practice,
@@ -24,45 +22,16 @@ from standards.drafting import (
     unlink_practice,
 )
 from standards.generate import generate_draft
-from standards.models import AnnexType, Clause, ClauseKind, ClauseSource, StandardVersion
-from standards.numbering import number_tree, numbers_by_id
-from standards.obligation import REQUIREMENT_WITHOUT_VERB, Obligation, detect, read
+from standards.models import ClauseKind, StandardVersion
+from standards.numbering import number_tree
+from standards.obligation import REQUIREMENT_WITHOUT_VERB, Obligation
 from standards.versions import clauses_of, working_draft
 from standards.workflow import StageAction
-from tests.factories import World, make_project, step, trail
+from tests.drafting.conftest import add, numbers
+from tests.factories import World, step, trail
 from tests.standards_objects import make_check_item, make_risk_point
 
 K = ClauseKind
-
-
-@pytest.fixture
-def project(session: Session, world: World):
-    return make_project(session, world)
-
-
-@pytest.fixture
-def draft(session: Session, project) -> StandardVersion:
-    return working_draft(session, project)
-
-
-@pytest.fixture
-def editor(world: World):
-    return world.zhangdian
-
-
-def add(session: Session, editor, draft, kind: ClauseKind, parent: Clause | None = None, title: str = "",
-        body: str = "", **fields: object) -> Clause:
-    if kind == K.ANNEX:
-        fields.setdefault("annex_type", AnnexType.INFORMATIVE.value)
-    if kind in (K.CHAPTER, K.ANNEX, K.TERM, K.TABLE) and not title:
-        title = f"{kind.label}标题"
-    if kind in (K.PARAGRAPH, K.LIST_ITEM, K.NOTE, K.EXAMPLE, K.TABLE) and not body:
-        body = f"{kind.label}内容"
-    return add_clause(session, editor, draft, kind, parent, ClauseInput(title=title, body=body, **fields))
-
-
-def numbers(session: Session, draft) -> dict[int, str]:
-    return numbers_by_id(clauses_of(session, draft))
 
 
 # --- placement ----------------------------------------------------------------------------------
@@ -329,30 +298,6 @@ def test_every_service_refuses_a_frozen_version(session: Session, world: World, 
 # --- obligations ------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("企业应建立风险分级管控制度。", Obligation.REQUIREMENT),
-    ("作业人员不应在储罐区吸烟。", Obligation.REQUIREMENT),
-    ("企业应当每年评审一次。", Obligation.REQUIREMENT),
-    ("企业应对风险点进行排查。", Obligation.REQUIREMENT),
-    ("设备设施宜采用安全检查表分析法。", Obligation.RECOMMENDATION),
-    ("不宜在雨天动火。", Obligation.RECOMMENDATION),
-    ("企业可采用 LEC 法进行评价。", Obligation.PERMISSION),
-    ("低风险可以不建立专项方案。", Obligation.PERMISSION),
-    ("班组不必每日填报。", Obligation.PERMISSION),
-    ("企业宜每季度排查一次，发现隐患的应立即整改。", Obligation.REQUIREMENT),  # the strongest verb wins
-    # false friends: no modal verb at all
-    ("应急预案的应用与响应。", None), ("适应新工艺，采取相应措施。", None), ("反应釜的供应商。", None),
-    ("可能发生爆炸，联锁可靠。", None), ("取得安全生产许可证并经认可。", None), ("可燃气体报警器。", None),
-    ("宜居城市的相关事宜，温度适宜。", None), ("制定应对措施，提高应变能力。", None), ("不必要的操作。", None),
-])
-def test_obligation_from_the_modal_verbs(text: str, expected: Obligation | None) -> None:
-    assert detect(text) == expected
-
-
-def test_the_verbs_are_named_once_each() -> None:
-    assert read("企业应建立应急预案，应定期演练，宜邀请相关方。").verbs == ("应", "宜")
-
-
 def test_a_requirement_without_a_requirement_verb_is_flagged(session: Session, editor, draft) -> None:
     chapter = add(session, editor, draft, K.CHAPTER, title="基本要求")
     weak = add(session, editor, draft, K.CLAUSE, chapter, body="企业宜开展应急演练。", is_requirement=True, points="5")
@@ -364,81 +309,3 @@ def test_a_requirement_without_a_requirement_verb_is_flagged(session: Session, e
     assert entries[weak.id].reading.obligation == Obligation.RECOMMENDATION
     assert entries[strong.id].warning == "" and entries[strong.id].reading.obligation == Obligation.REQUIREMENT
     assert entries[plain.id].warning == "" and entries[plain.id].reading.obligation is None
-
-
-# --- traceability ------------------------------------------------------------------------------------
-
-
-def test_a_clause_links_to_practices_and_the_practice_knows_where_it_is_used(
-        session: Session, world: World, editor, draft, project) -> None:
-    chapter = add(session, editor, draft, K.CHAPTER, title="基本要求")
-    add(session, editor, draft, K.CLAUSE, chapter, "组织机构")
-    clause = add(session, editor, draft, K.CLAUSE, chapter, "储罐区管控", "企业应对储罐区实施管控。")
-    point = make_risk_point(session, world.ent_zd, "液氯储罐区")
-    item = make_check_item(session, world.ent_zd, "液位计是否完好", point)
-    link_practice(session, editor, clause, risk_point_id=point.id)
-    link_practice(session, editor, clause, check_item_id=item.id)
-    entry = next(e for e in outline(session, draft) if e.clause.id == clause.id)
-    assert [(s.kind, s.label) for s in entry.sources] == [("risk_point", "液氯储罐区"),
-                                                          ("check_item", "液位计是否完好")]
-    used = clauses_using(session, point)
-    assert [(u.project_title, u.number, u.title) for u in used] == [(project.title, "1.2", "储罐区管控")]
-    assert [u.number for u in clauses_using(session, item)] == ["1.2"]
-    assert clauses_using(session, point, actor=world.zhoucun) == [], "a project the reader cannot see is left out"
-    assert len(clauses_using(session, point, actor=world.sheng)) == 1
-    with pytest.raises(Conflict, match="已关联"):
-        link_practice(session, editor, clause, risk_point_id=point.id)
-    assert [e.action for e in trail(session, project)[-2:]] == ["clause.link", "clause.link"]
-
-
-def test_after_a_move_and_a_new_version_the_practice_follows_the_clause(
-        session: Session, world: World, editor, draft, project) -> None:
-    chapter = add(session, editor, draft, K.CHAPTER, title="基本要求")
-    other = add(session, editor, draft, K.CLAUSE, chapter, "其他")
-    clause = add(session, editor, draft, K.CLAUSE, chapter, "储罐区管控", "企业应……")
-    point = make_risk_point(session, world.ent_zd, "液氯储罐区")
-    link_practice(session, editor, clause, risk_point_id=point.id)
-    step(session, editor, project, StageAction.OPEN_CONSULTATION)
-    copy = next(c for c in clauses_of(session, working_draft(session, project)) if c.key == clause.key)
-    move_clause(session, editor, copy, Move.UP, copy.lock_version)
-    assert [u.number for u in clauses_using(session, point)] == ["1.1"], "numbered in the newest version"
-    assert other.id != copy.id
-
-
-def test_only_the_source_enterprises_practices_can_be_linked(session: Session, world: World, editor, draft,
-                                                             project) -> None:
-    chapter = add(session, editor, draft, K.CHAPTER, title="基本要求")
-    elsewhere = make_risk_point(session, world.ent_jn, "别家的储罐区")
-    with pytest.raises(ValidationError, match="只能关联本项目标杆企业"):
-        link_practice(session, editor, chapter, risk_point_id=elsewhere.id)
-    point = make_risk_point(session, world.ent_zd, "液氯储罐区")
-    link = link_practice(session, editor, chapter, risk_point_id=point.id)
-    unlink_practice(session, editor, chapter, link.id)
-    assert session.scalars(select(ClauseSource).where(ClauseSource.project_id == project.id)).all() == []
-    assert trail(session, project)[-1].action == "clause.unlink"
-
-
-def test_the_outline_reads_a_big_text_in_two_queries(session: Session, editor, draft, project) -> None:
-    from sqlalchemy import event
-
-    chapter = add(session, editor, draft, K.CHAPTER, title="章")
-    for n in range(30):
-        add(session, editor, draft, K.CLAUSE, chapter, f"条{n}", "企业应……")
-    session.expire_all()
-    draft = working_draft(session, project)
-    _ = draft.project.sources
-    statements: list[str] = []
-    listener = lambda *args: statements.append(args[2])  # noqa: E731
-    event.listen(session.connection(), "before_cursor_execute", listener)
-    try:
-        entries = outline(session, draft)
-    finally:
-        event.remove(session.connection(), "before_cursor_execute", listener)
-    assert len(entries) == 31 and len(statements) == 2, statements
-
-
-def test_differences_are_marked_by_character_and_escaped() -> None:
-    from standards.textdiff import diff_html
-
-    assert str(diff_html("企业应建立<制度>", "企业宜建立<制度>并公示")) == (
-        "企业<del>应</del><ins>宜</ins>建立&lt;制度&gt;<ins>并公示</ins>")
