@@ -19,6 +19,7 @@ PAGES: dict[str, Callable[[int], str]] = {
     "standard_project": lambda i: url_for("standards.project", project_id=i),
     "review_round": lambda i: url_for("review.round", round_id=i),
     "comment": lambda i: url_for("review.dispose", comment_id=i),
+    "publication": lambda i: url_for("catalogue.by_id", publication_id=i),
 }
 
 

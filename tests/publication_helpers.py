@@ -85,6 +85,7 @@ class PublicationIds:
     approval_version: int = 0
     approved: int = 0
     slug: str = "DB37T0000-2000"
+    publication_id: int = 0
 
 
 NO_PUBLICATIONS = PublicationIds()
@@ -98,7 +99,7 @@ def publication_ids(session: Session, world: World) -> PublicationIds:
     ready = approved(session, world, "已批准的实施指南", panel_prefix="t_auth_b")
     issued = published(session, world, render=publication_docx, title="已发布的实施指南", panel_prefix="t_auth_c",
                        issued_on=china_today(), number=f"DB37/T 4085—{china_today().year}")
-    return PublicationIds(waiting.id, frozen.id, ready.id, issued.slug)
+    return PublicationIds(waiting.id, frozen.id, ready.id, issued.slug, issued.id)
 
 
 def publishing_fill() -> dict[str, dict[str, list[str]]]:

@@ -268,6 +268,8 @@ SPEC: dict[str, Callable[[Objects], list[Case]]] = {
                                              "document.docx".format(o.publications()), REVIEW_RECORDS, PUB_HIDDEN)],
     "catalogue.index": lambda o: [c("GET", "/catalogue/", EVERYONE, public=True)],
     "catalogue.standard": lambda o: [c("GET", f"/catalogue/{o.publications().slug}", EVERYONE, public=True)],
+    "catalogue.by_id": lambda o: [c("GET", f"/catalogue/by-id/{o.publications().publication_id}",
+                                    EVERYONE, public=True)],
     "catalogue.pdf_status": lambda o: [
         c("GET", f"/catalogue/{o.publications().slug}/pdf-status", EVERYONE, public=True)],
     "catalogue.download": lambda o: [

@@ -173,3 +173,18 @@ def test_the_pdf_job_fills_the_table_of_contents(app: Flask, session: Session, w
     toc = text[text.index("目") : text.index("前  言") if "前  言" in text else len(text)]
     assert "范围" in text and any(line.strip().endswith(("I", "1")) for line in toc.splitlines() if "前言" in line
                                   or "范围" in line)
+
+
+def test_the_editors_hear_of_the_publication_and_the_notice_opens_the_standard(
+        app: Flask, session: Session, world: World, client: FlaskClient, login) -> None:
+    from core.notifications import Notification
+
+    publication = published(session, world, render=_publication_render)
+    session.commit()
+    notice = session.query(Notification).filter_by(user_id=world.zhangdian.id).order_by(Notification.id.desc()).first()
+    assert notice is not None and publication.number in notice.title
+    login(world.zhangdian)
+    opened = client.post(f"/notifications/{notice.id}/open")
+    assert opened.status_code in (302, 303)
+    landing = client.get(opened.location)
+    assert landing.status_code == 302 and landing.location.endswith(f"/catalogue/{publication.slug}")

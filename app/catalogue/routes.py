@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, current_app, jsonify, render_template, request
+from flask import Blueprint, current_app, jsonify, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from app.database import db
@@ -56,6 +56,15 @@ def standard(slug: str) -> str:
         "catalogue/standard.html", publication=publication, status=catalogue.status_of(publication),
         numbered=number_tree(publication.version.clauses), older=older, newer=newer, withdraw=ReasonForm(),
         PdfState=PdfState)
+
+
+@bp.route("/by-id/<int:publication_id>")
+def by_id(publication_id: int) -> Response:
+    """Where a notification or an audit event about a publication leads (they name records by id)."""
+    publication = db().get(Publication, publication_id)
+    if publication is None:
+        raise NotFound("没有这个已发布标准。")
+    return redirect(url_for("catalogue.standard", slug=publication.slug))
 
 
 @bp.route("/<slug>/pdf-status")
