@@ -28,7 +28,8 @@ run: $(VENV)/.runtime
 	$(BIN)/honcho start -f Procfile
 
 ## make test: lint and layer contracts, then the whole suite on SQLite, and on PostgreSQL
-## when TEST_DATABASE_URL is set — each run spread over the machine's cores (pytest-xdist)
+## when TEST_DATABASE_URL is set (there, every test that reaches a database: the others were
+## just run) — each run spread over the machine's cores (pytest-xdist)
 PYTEST := $(BIN)/pytest -n auto --dist loadgroup
 test: $(VENV)/.dev system-deps lint
 	env -u TEST_DATABASE_URL $(PYTEST)

@@ -297,7 +297,7 @@ def _discover(stage: Stage) -> None:
     seen: set[tuple[Any, ...]] = set()
     for page in _pages(stage):
         client = stage.clients[page.persona]
-        response = client.get(page.url)
+        response = client.get(page.url, follow_redirects=True)  # an old address may lead on
         assert response.status_code == 200, f"{page.persona} GET {page.url} → {response.status_code}"
         stage.pages.append(page)
         if response.mimetype != "text/html":
