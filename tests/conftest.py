@@ -139,7 +139,7 @@ def world(session: Session, store: FileStore) -> factories.World:
 
 # Each of these builds a costly world once per worker (the hostile sweep's stage, the browser's
 # live server with the demo): with ``--dist loadgroup`` one worker builds it, once.
-SHARED_WORLDS = {"test_hostile_inputs.py": "hostile", "browser": "browser"}
+SHARED_WORLDS = {"test_hostile_inputs.py": "hostile", "test_authorization.py": "authorization", "browser": "browser"}
 
 
 # How a test reaches a database: through these fixtures, or (these modules) by making its own

@@ -203,11 +203,13 @@ class Stage:
 
 
 @contextmanager
-def staged(engine: Engine, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stage]:
+def staged(engine: Engine, tmp_path_factory: pytest.TempPathFactory, *, sweep: bool = True) -> Iterator[Stage]:
     """The world of the authorisation table, committed inside one module-long transaction.
 
-    The test module wraps this in its module-scoped ``stage`` fixture (declared there, so
-    pytest finds it without importing a fixture by name)."""
+    A test module wraps this in its module-scoped ``stage`` fixture (declared there, so
+    pytest finds it without importing a fixture by name). ``sweep``: the hostile sweep's
+    stage — CSRF on, every page opened and its forms read; the authorisation table's walk
+    wants neither (it asks each route with an empty body, as an attacker without a form would)."""
     uploads = tmp_path_factory.mktemp("hostile-uploads")
     with engine.connect() as connection, pytest.MonkeyPatch.context() as patch:
         outer = connection.begin()
@@ -238,7 +240,7 @@ def staged(engine: Engine, tmp_path_factory: pytest.TempPathFactory) -> Iterator
         app = create_app({
             "TESTING": True, "SECRET_KEY": "hostile-sweep-secret", "AUDIT_KEY": AUDIT_KEY,
             "AUDIT_CHECKPOINTS": "", "RATELIMIT_ENABLED": False,
-            "RATELIMIT_STORAGE_URI": "memory://", "WTF_CSRF_ENABLED": True,
+            "RATELIMIT_STORAGE_URI": "memory://", "WTF_CSRF_ENABLED": sweep,
             "DATABASE_URL": engine.url.render_as_string(hide_password=False),
             "SESSION_FACTORY": session_on, "UPLOAD_DIR": str(uploads),
             "SOFFICE": "/nonexistent/soffice",  # each accepted publish would otherwise run LibreOffice
@@ -249,7 +251,11 @@ def staged(engine: Engine, tmp_path_factory: pytest.TempPathFactory) -> Iterator
         clients = {"anonymous": app.test_client()}
         for persona in PREFERRED:
             clients[persona] = factories.sign_in(app, app.test_client(), getattr(world, persona))
-        stage = Stage(app, connection, objs, spare, empty.id, clients, payloads=payloads_for(engine.dialect.name))
+        # The sweep keeps each persona's cookie from the first page it opens (it holds the CSRF token).
+        cookies = {} if sweep else {persona: cookie.value for persona, client in clients.items()
+                                    if (cookie := client.get_cookie(COOKIE)) is not None}
+        stage = Stage(app, connection, objs, spare, empty.id, clients, cookies=cookies,
+                      payloads=payloads_for(engine.dialect.name))
         stage.fill, stage.files = {**fill(), **standards_fill(objs.std), **publishing_fill()}, files()
 
         @event.listens_for(connection, "before_cursor_execute")
@@ -259,7 +265,8 @@ def staged(engine: Engine, tmp_path_factory: pytest.TempPathFactory) -> Iterator
                     if why := hostile(value):
                         stage.written.append(f"{statement.split('(')[0][:60]} with {why}")
 
-        _discover(stage)
+        if sweep:
+            _discover(stage)
         yield stage
         event.remove(connection, "before_cursor_execute", _watch)
         outer.rollback()

@@ -3,18 +3,20 @@
 For each endpoint the table below says, by hand, who gets through, who gets 404 (may use
 the area but the record is outside their jurisdiction) and — implicitly — that everyone
 else signed in gets 403 and anonymous visitors are sent to the login page. A new route
-without an entry here fails ``test_every_route_is_covered``.
+without an entry here fails ``test_every_route_is_covered``. The records the table points at
+are built once for the module (``tests.hostile.staged``, which the hostile sweep shares) and
+every persona's requests run in a savepoint rolled back after them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from flask import Flask
-from sqlalchemy import Connection, select
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from benchmarks.models import Nomination
@@ -26,6 +28,11 @@ from tests.factories import World, make_check_item, make_risk_point
 from tests.publication_helpers import NO_PUBLICATIONS, PublicationIds, publication_ids
 from tests.review_helpers import NO_REVIEW, ReviewIds, review_ids
 from tests.standards_objects import NO_STANDARDS, StandardIds, standard_ids
+
+if TYPE_CHECKING:
+    from tests.hostile import Stage
+
+COOKIE = "biaogan_session"
 
 PERSONAS = ("anonymous", "admin", "sheng", "zibo", "jinan", "zhangdian", "zhoucun",
             "expert", "committee", "ent_user")
@@ -322,23 +329,26 @@ def _outcome(response) -> int | str:
     return "ok"
 
 
+@pytest.fixture(scope="module")
+def stage(engine: Engine, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stage]:
+    """The table's world, built once for the module (``tests.hostile.staged``, without the sweep)."""
+    from tests.hostile import staged  # it reads this module's table
+
+    with staged(engine, tmp_path_factory, sweep=False) as built:
+        yield built
+
+
 @pytest.mark.parametrize("endpoint", sorted(SPEC))
-def test_route_answers_each_persona_as_the_table_says(
-    app: Flask, connection: Connection, session: Session, world: World, login, endpoint: str
-) -> None:
-    """Every persona in turn, each on a fresh client and inside a savepoint rolled back after it,
-    so one persona's successful POST never changes what the next one meets."""
-    objs = objects(session, world, FileStore(Path(app.config["UPLOAD_DIR"])))
-    SPEC[endpoint](objs)  # builds what only this route needs, before the personas' savepoints
-    session.commit()
+def test_route_answers_each_persona_as_the_table_says(stage: Stage, endpoint: str) -> None:
+    """Every persona in turn, signed in on its own client, inside a savepoint rolled back after
+    it, so one persona's successful POST never changes what the next one meets."""
     wrong = []
     for persona in PERSONAS:
-        client = app.test_client()
-        if persona != "anonymous":
-            login(getattr(world, persona), client)
-        savepoint = connection.begin_nested()
+        client = stage.clients[persona]
+        client.set_cookie(COOKIE, stage.cookies.get(persona, ""))  # as signed in: no flashes, no logout left over
+        savepoint = stage.connection.begin_nested()
         try:
-            for case in SPEC[endpoint](objs):
+            for case in SPEC[endpoint](stage.objs):
                 response = client.open(case.path, method=case.method, data={})
                 if _outcome(response) != _expected(case, persona):
                     wrong.append(f"{persona} {case.method} {case.path} → {response.status_code} "
