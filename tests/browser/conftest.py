@@ -26,6 +26,7 @@ from app.demo import seed
 from core import accounts, migrate
 from core.audit import Seal, use_seal
 from core.db import make_engine
+from search import indexer
 from search.tokenizer import ensure_jieba
 from tests.browser.pages import NewPage, sign_in
 from tests.databases import scratch_database
@@ -80,6 +81,12 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
                           "RATELIMIT_STORAGE_URI": f"sqlite://{tmp / 'ratelimits.sqlite'}",
                           "DATABASE_URL": url, "UPLOAD_DIR": str(uploads)})
         ensure_jieba()  # jobs run in the server's requests here: load the dictionary before the first one
+        with app.app_context():  # as `flask search rebuild` after seeding: the first write finds an index
+            session = app.extensions["db"].open()
+            try:
+                indexer.rebuild(session, app.extensions["search"])
+            finally:
+                session.close()
         server: BaseWSGIServer = make_server("127.0.0.1", 0, app, threaded=True,
                                              request_handler=QuietRequestHandler)
         thread = threading.Thread(target=server.serve_forever, name="browser-live-server", daemon=True)
