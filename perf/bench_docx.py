@@ -41,12 +41,11 @@ from sqlalchemy.orm import Session
 
 import benchmarks.models  # noqa: F401
 import core.models  # noqa: F401
-from core import migrate
 from core.audit import use_seal
-from core.db import make_engine
 from exports.standard_docx import Imprint, render_standard
 from exports.standard_docx.markdown import pipe_rows
-from perf.bench_standards import BENCH_SEAL, build_standard
+from perf.bench_standards import build_standard
+from perf.benchdb import BENCH_SEAL, migrated_engine
 from standards.models import ClauseKind, StandardProject, StandardVersion
 from standards.numbering import number_tree
 from standards.versions import working_draft
@@ -181,8 +180,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(args.keep or tmp)
         folder.mkdir(parents=True, exist_ok=True)
-        engine = make_engine(f"sqlite:///{tmp}/bench.db")
-        migrate.upgrade(engine, audit_key=BENCH_SEAL.key)
+        _, engine = migrated_engine("", tmp)
         with use_seal(Session(engine), BENCH_SEAL) as session:
             standard = build_standard(session)
             session.commit()

@@ -16,22 +16,19 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 import benchmarks.models  # noqa: F401
 import core.models  # noqa: F401
 from app.demo import demo_credit_code
-from core import migrate
-from core.audit import Seal, use_seal
+from core.audit import use_seal
 from core.audit_verify import verify_chain
 from core.db import make_engine
 from core.enterprise_import import import_enterprises
 from core.people import Role, User, UserRole
 from exports.enterprise_register import read_import_rows
+from perf.benchdb import BENCH_SEAL, migrated_engine
 from tests.xlsx import row, workbook
-
-BENCH_SEAL = Seal(b"benchmark-audit-key-of-32-bytes-or-more")
 
 
 def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
@@ -68,12 +65,7 @@ def main() -> None:
     parser.add_argument("--database-url", default="")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        url = args.database_url or f"sqlite:///{tmp}/bench.db"
-        engine = make_engine(url)
-        if engine.dialect.name == "postgresql":
-            with engine.begin() as conn:
-                conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-        migrate.upgrade(engine, audit_key=BENCH_SEAL.key)
+        url, engine = migrated_engine(args.database_url, tmp)
         engine.dispose()
         runs = [run_once(url, args.rows, 100_000 * (i + 1)) for i in range(args.repeat)]
     print(f"enterprise import, {args.rows} rows, {args.repeat} runs on {url.split(':')[0]} "

@@ -31,17 +31,17 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import Flask
-from sqlalchemy import select, text
+from sqlalchemy import select
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 import benchmarks.models  # noqa: F401
 import core.models  # noqa: F401
-from core import migrate
-from core.audit import Seal, use_seal
-from core.db import make_engine, utcnow
+from core.audit import use_seal
+from core.db import utcnow
 from core.people import Role, User, UserRole
 from exports.redline_docx import redline_docx
+from perf.benchdb import BENCH_SEAL, migrated_engine
 from standards.models import (
     AnnexType,
     Clause,
@@ -56,7 +56,6 @@ from standards.redline import redline
 from standards.versions import clauses_of, freeze, start_project_text, working_draft
 
 K = ClauseKind
-BENCH_SEAL = Seal(b"benchmark-audit-key-of-32-bytes-or-more")
 SENTENCES = [
     "企业应对储罐区进行风险点划分，按罐组、装卸区、泵房分别建立风险点台账。",
     "储罐应设置高液位报警和高高液位联锁，联锁应定期测试并保存记录。",
@@ -239,12 +238,7 @@ def main() -> None:
     parser.add_argument("--database-url", default="")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        url = args.database_url or f"sqlite:///{tmp}/bench.db"
-        engine = make_engine(url)
-        if engine.dialect.name == "postgresql":
-            with engine.begin() as conn:
-                conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-        migrate.upgrade(engine, audit_key=BENCH_SEAL.key)
+        url, engine = migrated_engine(args.database_url, tmp)
         with use_seal(Session(engine), BENCH_SEAL) as session:
             build_time, standard = timed(lambda: build_standard(session))
             session.commit()
