@@ -7,6 +7,7 @@ one write lock, and a conversion takes seconds that requests should not spend wa
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from flask import current_app
@@ -19,18 +20,25 @@ from exports.pdf import PdfConversionFailed, PdfUnavailable, docx_to_pdf, pdf_av
 from standards.models import PdfState, Publication
 from standards.publishing import record_pdf
 
+log = logging.getLogger(__name__)
+ATTEMPTS = 2
+
 
 def _convert(docx: bytes, store: FileStore) -> tuple[PdfState, str | None, str]:
     """(state, digest of the stored PDF, why not) — the conversion, outside any transaction."""
     soffice = current_app.config.get("SOFFICE")
     if not pdf_available(soffice=soffice):
         return PdfState.UNAVAILABLE, None, ""
-    try:
-        return PdfState.READY, store.put(docx_to_pdf(docx, soffice=soffice)), ""
-    except PdfUnavailable as exc:
-        return PdfState.UNAVAILABLE, None, str(exc)
-    except PdfConversionFailed as exc:
-        return PdfState.FAILED, None, str(exc)
+    failure = ""
+    for attempt in range(1, ATTEMPTS + 1):  # LibreOffice now and then dies under load; a fresh one converts
+        try:
+            return PdfState.READY, store.put(docx_to_pdf(docx, soffice=soffice)), ""
+        except PdfUnavailable as exc:
+            return PdfState.UNAVAILABLE, None, str(exc)
+        except PdfConversionFailed as exc:
+            log.warning("PDF conversion, attempt %d of %d, failed: %s", attempt, ATTEMPTS, exc.detail)
+            failure = str(exc)
+    return PdfState.FAILED, None, failure
 
 
 @job(read_only=True, retries=1, retry_delay=30)
