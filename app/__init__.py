@@ -11,6 +11,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 # Every model and every workflow table registered before the first query.
+import assessments.models  # noqa: F401
 import benchmarks.models
 import benchmarks.workflow  # noqa: F401  (and every workflow table)
 import core.models  # noqa: F401

@@ -11,7 +11,8 @@ from typing import Any
 from alembic import context
 from sqlalchemy import Connection
 
-import benchmarks.models  # noqa: F401  (registers every model on Base.metadata)
+import assessments.models  # noqa: F401  (registers every model on Base.metadata)
+import benchmarks.models  # noqa: F401
 import core.models  # noqa: F401
 import standards.models  # noqa: F401
 from core.db import Base, ExactDecimal, UTCDateTime, make_engine

@@ -48,6 +48,7 @@ class ClauseLike(Protocol):
     is_requirement: bool
     points: Decimal | None
     veto: bool
+    waivable: bool
     check_method: str
     evidence: str
 
@@ -89,6 +90,7 @@ FIELDS: dict[str, str] = {
     "is_requirement": "评估要求",
     "points": "分值",
     "veto": "否决项",
+    "waivable": "可作缺项",
     "check_method": "评估方法",
     "evidence": "证据要求",
 }
@@ -103,7 +105,7 @@ def _shown(clause: ClauseLike, name: str) -> str:
         return ClauseKind(value).label
     if name == "annex_type":
         return AnnexType(value).label if value else ""
-    if name in ("is_requirement", "veto"):
+    if name in ("is_requirement", "veto", "waivable"):
         return "是" if value else "否"
     if name == "points":
         return "" if value is None else f"{Decimal(value):.1f}"

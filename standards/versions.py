@@ -19,7 +19,7 @@ from standards.models import Clause, Stage, StandardProject, StandardVersion
 
 # Every column a copy carries over, besides its new id, version and parent.
 COPIED = ("key", "position", "kind", "title", "body", "annex_type", "is_requirement", "points", "veto",
-          "check_method", "evidence")
+          "waivable", "check_method", "evidence")
 
 
 def working_draft(session: Session, project: StandardProject) -> StandardVersion:

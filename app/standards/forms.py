@@ -66,6 +66,7 @@ class ClauseForm(VersionedForm):
     is_requirement = BooleanField("评估要求（自评时逐条计分）")
     points = StringField("分值", description="不小于 0，最多一位小数")
     veto = BooleanField("否决项（不符合即判定不达标）")
+    waivable = BooleanField("可作缺项（企业可答“不适用”；否决项不可）", default=True)
     check_method = TextAreaField("评估方法", render_kw={"rows": 2})
     evidence = TextAreaField("证据要求", render_kw={"rows": 2})
     annex_type = SelectField("附录性质", choices=options((t.value, t.label) for t in AnnexType),
@@ -75,7 +76,8 @@ class ClauseForm(VersionedForm):
         annex = self._fields.get("annex_type")
         return ClauseInput(
             title=self.title.data or "", body=self.body.data or "", is_requirement=bool(self.is_requirement.data),
-            points=self.points.data or "", veto=bool(self.veto.data), check_method=self.check_method.data or "",
+            points=self.points.data or "", veto=bool(self.veto.data),
+            waivable=bool(self.waivable.data), check_method=self.check_method.data or "",
             evidence=self.evidence.data or "", annex_type=annex.data if annex is not None else None,
         )
 

@@ -51,7 +51,7 @@ def add_clause(session: Session, actor: User, version: StandardVersion, kind: Cl
     return clause
 
 
-EDITED = ("title", "body", "is_requirement", "points", "veto", "check_method", "evidence", "annex_type")
+EDITED = ("title", "body", "is_requirement", "points", "veto", "waivable", "check_method", "evidence", "annex_type")
 
 
 def edit_clause(session: Session, actor: User, clause: Clause, data: ClauseInput, expected_version: int) -> Clause:

@@ -68,6 +68,7 @@ class ClauseInput:
     is_requirement: bool = False
     points: str | Decimal | None = None
     veto: bool = False
+    waivable: bool = True  # may be answered 不适用 (a veto item never may)
     check_method: str = ""
     evidence: str = ""
     annex_type: str | None = None
@@ -116,7 +117,8 @@ def _cleaned(kind: ClauseKind, data: ClauseInput) -> dict[str, object]:
         raise ValidationError(errors)
     requirement = bool(data.is_requirement)
     return {**values, "is_requirement": requirement, "points": points if requirement else None,
-            "veto": bool(data.veto) and requirement, "annex_type": annex_type}
+            "veto": bool(data.veto) and requirement, "waivable": bool(data.waivable) and not data.veto,
+            "annex_type": annex_type}
 
 
 # --- guards -----------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from __future__ import annotations
 import enum
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text, UniqueConstraint, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from benchmarks.models import CheckItem, RiskPoint
@@ -66,6 +66,8 @@ class Clause(Versioned, Base):
     is_requirement: Mapped[bool] = mapped_column(default=False)
     points: Mapped[Decimal | None] = mapped_column(ExactDecimal(6, 1))
     veto: Mapped[bool] = mapped_column(default=False)  # 否决项
+    # May an assessment answer it 不适用 (缺项)? A veto item never may.
+    waivable: Mapped[bool] = mapped_column(default=True, server_default=true())
     check_method: Mapped[str] = mapped_column(Text, default="")  # 评估方法
     evidence: Mapped[str] = mapped_column(Text, default="")  # 证据要求
 

@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from decimal import Decimal
 
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.db import Base, Versioned, created_at, enum_column, intpk
+from core.db import Base, DecimalScore, Versioned, created_at, enum_column, intpk
 from core.people import User
 from core.regions import Industry
 from standards.models.projects import StandardProject, StandardVersion
@@ -99,6 +100,12 @@ class Publication(Versioned, Base):
     pdf_sha256: Mapped[str | None] = mapped_column(String(64))
     pdf_state: Mapped[PdfState] = mapped_column(enum_column(PdfState, "pdf_state", 12), default=PdfState.QUEUED)
     pdf_error: Mapped[str] = mapped_column(Text, default="")
+    # How assessments against it are scored (the committee sets them when publishing).
+    grade_first: Mapped[Decimal] = mapped_column(DecimalScore(), default=Decimal(90), server_default="90")
+    grade_second: Mapped[Decimal] = mapped_column(DecimalScore(), default=Decimal(75), server_default="75")
+    grade_third: Mapped[Decimal] = mapped_column(DecimalScore(), default=Decimal(60), server_default="60")
+    benchmark_pass: Mapped[Decimal] = mapped_column(DecimalScore(), default=Decimal(80), server_default="80")
+    partial_credit: Mapped[str] = mapped_column(String(10), default="half", server_default="half")
     published_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     published_at: Mapped[created_at]
 
