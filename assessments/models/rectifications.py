@@ -60,6 +60,7 @@ class Rectification(Versioned, Base):
     id: Mapped[intpk]
     assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id", ondelete="CASCADE"), index=True)
     clause_key: Mapped[str] = mapped_column(String(36))
+    clause_label: Mapped[str] = mapped_column(String(250), default="")  # “5.2 风险点划分”
     county_code: Mapped[str] = mapped_column(String(12))  # the assessment's, for the bureau's lists
     region_path: Mapped[str] = mapped_column(String(60))
     measure: Mapped[str] = mapped_column(Text, default="")  # 整改措施

@@ -195,6 +195,7 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('assessment_id', sa.Integer(), nullable=False),
     sa.Column('clause_key', sa.String(length=36), nullable=False),
+    sa.Column('clause_label', sa.String(length=250), nullable=False),
     sa.Column('county_code', sa.String(length=12), nullable=False),
     sa.Column('region_path', sa.String(length=60), nullable=False),
     sa.Column('measure', sa.Text(), nullable=False),
