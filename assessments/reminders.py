@@ -65,7 +65,8 @@ def _remind(session: Session, r: Rectification, kind: Reminder, today: dt.date) 
         notify(session, staff, f"整改时限将至（{when}）：{r.clause_label}", r.measure, about=r)
     what = "逾期" if kind == Reminder.OVERDUE else "到期"
     audit.record(session, None, "rectification.remind", r,
-                 f"{r.clause_label}：{what}提醒（时限 {cn_date(r.deadline)}）", data={"kind": kind.value, "deadline": r.deadline.isoformat()})
+                 f"{r.clause_label}：{what}提醒（时限 {cn_date(r.deadline)}）",
+                 data={"kind": kind.value, "deadline": r.deadline.isoformat()})
 
 
 def _sent(session: Session, r: Rectification, kind: Reminder) -> bool:
