@@ -68,6 +68,8 @@ def register_blueprints(app: Flask) -> None:
     # Not ``from app import standards``: ``import standards.models`` above made ``app.standards``
     # name the domain package, so that would find it instead of the blueprint package.
     standards = importlib.import_module("app.standards")
+    assessments = importlib.import_module("app.assessments")
     for area in (auth, home, enterprises, nominations, practices, standards, redline, review, publishing, catalogue,
                  admin, search):
         app.register_blueprint(area.bp)
+    app.register_blueprint(assessments.bp)

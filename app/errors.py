@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, current_app, flash, g, redirect, render_template, request
+from flask import Flask, current_app, flash, g, jsonify, redirect, render_template, request
 from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -55,8 +55,15 @@ STALE = "该记录已被他人修改。为避免覆盖他人的修改，本次�
 BUSY = "系统正忙或与他人的操作同时发生，本次操作未生效，请稍后重试。"
 
 
-def error_page(status: int, message: str | None = None) -> tuple[str, int]:
+def wants_json() -> bool:
+    """A script's request (autosave): it reads the refusal as JSON, not as a page."""
+    return request.headers.get("X-Requested-With") == "fetch"
+
+
+def error_page(status: int, message: str | None = None, fields: dict[str, str] | None = None) -> Any:
     """The status page; a server error draws it without the navigation (no database needed)."""
+    if wants_json():
+        return jsonify({"error": message or DEFAULT_MESSAGES.get(status, ""), "fields": fields or {}}), status
     g.bare = status >= 500
     if g.bare:  # Flask-Login's context processor would load the user: from the database that just failed
         g._login_user = current_app.login_manager.anonymous_user()  # type: ignore[attr-defined]
@@ -71,6 +78,8 @@ def error_page(status: int, message: str | None = None) -> tuple[str, int]:
 def refuse(exc: DomainError) -> Any:
     """Answer a refused request: the form again, the previous page with a message, or a page."""
     abandon()
+    if wants_json():
+        return error_page(exc.status, exc.message, getattr(exc, "errors", None))
     if request.method != "POST" or exc.status in (403, 404) or g.get("refusal") is not None:
         return error_page(exc.status, exc.message)
     if _is_form_page():

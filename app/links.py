@@ -20,6 +20,9 @@ PAGES: dict[str, Callable[[int], str]] = {
     "review_round": lambda i: url_for("review.round", round_id=i),
     "comment": lambda i: url_for("review.dispose", comment_id=i),
     "publication": lambda i: url_for("catalogue.by_id", publication_id=i),
+    "assessment": lambda i: url_for("assessments.show", assessment_id=i),
+    "assessment_campaign": lambda i: url_for("assessments.campaign", campaign_id=i),
+    "rectification": lambda i: url_for("assessments.rectification", rectification_id=i),
 }
 
 

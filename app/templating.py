@@ -12,6 +12,7 @@ from markupsafe import Markup
 from app.database import db
 from app.links import object_url
 from app.listing import PAGE_SIZES
+from assessments import permissions as assessment_permissions
 from benchmarks import permissions as benchmark_permissions
 from core import permissions as core_permissions
 from core.db import CHINA_TZ, cn_date
@@ -63,7 +64,7 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.filters["markdown"] = markdown_filter
     app.jinja_env.globals.update(
         {name: getattr(module, name)
-         for module in (core_permissions, benchmark_permissions, standard_permissions)
+         for module in (core_permissions, benchmark_permissions, standard_permissions, assessment_permissions)
          for name in dir(module) if name.startswith(("can_", "is_"))}
     )
     app.jinja_env.globals.update(object_url=object_url, page_sizes=PAGE_SIZES, link_args=link_args,

@@ -100,7 +100,8 @@ def _reword(session: Session, actor: User, project: StandardProject, title: str,
     assert old in clause.body, (title, old)
     return drafting.edit_clause(session, actor, clause, ClauseInput(
         title=clause.title, body=clause.body.replace(old, new), is_requirement=clause.is_requirement,
-        points=clause.points, veto=clause.veto, waivable=clause.waivable, check_method=clause.check_method, evidence=clause.evidence,
+        points=clause.points, veto=clause.veto, waivable=clause.waivable,
+        check_method=clause.check_method, evidence=clause.evidence,
         annex_type=clause.annex_type), clause.lock_version)
 
 

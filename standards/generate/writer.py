@@ -44,7 +44,8 @@ def generate_draft(session: Session, actor: User, project: StandardProject, vers
             positions[parent_id] += 1
             clauses.append(Clause(version_id=version.id, parent_id=parent_id, position=position, kind=item.kind,
                                   title=item.title, body=item.body, annex_type=item.annex_type,
-                                  is_requirement=item.points is not None, points=item.points, veto=item.veto, waivable=not item.veto,
+                                  is_requirement=item.points is not None, points=item.points, veto=item.veto,
+                                  waivable=not item.veto,
                                   check_method=item.check_method, evidence=item.evidence))
         session.add_all(clauses)
         session.flush()
