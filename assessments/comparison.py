@@ -69,8 +69,9 @@ def _peers(session: Session, assessment: Assessment, label: str, city: bool) -> 
 def _chapter_scores(session: Session, assessment: Assessment | None) -> dict[str, Decimal | None]:
     if assessment is None:
         return {}
-    return dict(session.execute(select(ChapterScore.chapter_key, ChapterScore.score).where(
-        ChapterScore.assessment_id == assessment.id)).tuples())
+    rows = session.execute(select(ChapterScore.chapter_key, ChapterScore.score).where(
+        ChapterScore.assessment_id == assessment.id))
+    return {key: score for key, score in rows}
 
 
 def _peer_chapters(session: Session, assessment: Assessment) -> dict[str, Decimal | None]:

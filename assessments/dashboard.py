@@ -136,8 +136,9 @@ def _child_names(session: Session, region: Region) -> dict[str, str]:
         level = RegionLevel.COUNTY
     else:
         return {}
-    return dict(session.execute(select(Region.code, Region.name).where(
-        Region.parent_code == region.code, Region.level == level).order_by(Region.code)).tuples())
+    rows = session.execute(select(Region.code, Region.name).where(
+        Region.parent_code == region.code, Region.level == level).order_by(Region.code))
+    return {code: name for code, name in rows}
 
 
 def county_assessments(region: Region, publication: Publication | None) -> Select[tuple[Assessment]]:

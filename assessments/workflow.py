@@ -158,8 +158,8 @@ def _verified(step: Step[Assessment]) -> None:
 
 def _returned(step: Step[Assessment]) -> None:
     a, session = step.record, step.session
+    a.return_reason = step.reason  # first: the state's CHECK needs it before anything flushes
     before = stats.contribution(a, state=S(step.source))
-    a.return_reason = step.reason
     reasons: Mapping[str, str] = step.inputs.get("item_reasons", {})
     last = _last_round(a)
     for key, reason in reasons.items():
@@ -198,7 +198,7 @@ TRANSITIONS: dict[tuple[AssessmentState, Action], Rule] = {
     (S.SUBMITTED, Action.VERIFY): Rule(S.VERIFIED, supervises, effects=(_decided, _verified),
                                        notices=(_tell_enterprise,)),
     (S.SUBMITTED, Action.RETURN): Rule(S.RETURNED, supervises, reason="退回理由", guards=(_reasons_name_items,),
-                                       effects=(_decided, _returned), notices=(_tell_enterprise,)),
+                                       effects=(_returned, _decided), notices=(_tell_enterprise,)),
 }
 
 ASSESSMENT_FLOW: Workflow[Assessment] = register(Assessment, Workflow(

@@ -36,9 +36,10 @@ BAND_LABELS = [f"{i * 10}–{i * 10 + 9}" for i in range(9)] + ["90–100"]
 def _region(user: User) -> Region:
     code = (request.args.get("region") or "")[:12]
     home = jurisdiction_path(user)
-    if not code:
-        code = user.region_code if user.region_code and home != "/" else "37"
-    region = db().get(Region, code)
+    if not code and user.region_code and home != "/":
+        code = user.region_code
+    region = db().get(Region, code) if code else db().scalars(
+        select(Region).where(Region.level == RegionLevel.PROVINCE).order_by(Region.code)).first()
     if region is None or home is None or not region.path.startswith(home if home != "/" else ""):
         raise NotFound()
     return region

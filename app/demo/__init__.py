@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.demo import data
+from app.demo.assessments import seed_assessments
 from app.demo.practices import CHECK_ITEMS, RISK_POINTS
 from app.demo.standards import seed_standards
 from benchmarks import campaigns, check_items, practices
@@ -30,6 +31,7 @@ from core.people import Role, User
 from core.regions import Region
 from core.registry import EnterpriseInput, register_enterprise
 from core.workflow import transition
+from standards.models import Publication
 
 DEMO_PASSWORD = "demo12345"
 ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
@@ -62,6 +64,9 @@ def seed(session: Session, upload_dir: str) -> bool:
     campaign = _campaign(session, people, enterprises, FileStore(Path(upload_dir)), rng)
     _practices(session, campaign)
     seed_standards(session, people, upload_dir)
+    current = session.scalars(select(Publication).order_by(Publication.issued_on.desc())).first()
+    if current is not None:
+        seed_assessments(session, people, current, upload_dir, DEMO_PASSWORD, rng, _pdf("Evidence"))
     return True
 
 
