@@ -81,7 +81,8 @@ def _read(session: Session, version_id: int) -> tuple[tuple[Requirement, ...], t
     # Keyed by what identifies the frozen rows too: a test database reuses ids after a rollback.
     count, last = session.execute(select(func.count(), func.max(Clause.id)).where(
         Clause.version_id == version_id)).one()
-    key = (str(session.get_bind().url), version_id, count, last)
+    bind = session.get_bind()
+    key = (str(getattr(bind, "engine", bind).url), version_id, count, last)
     cached = _CACHE.get(key)
     if cached is None:
         if len(_CACHE) > 200:

@@ -226,6 +226,7 @@ def staged(engine: Engine, tmp_path_factory: pytest.TempPathFactory, *, sweep: b
         world = factories.build_world(session, FileStore(Path(uploads)))
         objs = objects(session, world, world.store)
         objs.publications()  # the committee's projects and a published standard, committed with the rest
+        objs.assessments()  # 张店甲's assessments, a rectification, 张店区's campaign
         spare = factories.make_enterprise(session, "370303", name="张店戊化工有限公司")
         today = china_today()
         empty = campaigns.open_campaign(session, world.sheng, campaigns.CampaignInput(

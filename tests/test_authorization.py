@@ -24,6 +24,7 @@ from benchmarks.models import NominationState as S
 from core.attachments import FileStore
 from core.notifications import Notification
 from standards.models import ReviewRound
+from tests.assessment_helpers import NO_ASSESSMENTS, AssessmentIds, assessment_ids
 from tests.factories import World, make_check_item, make_risk_point
 from tests.publication_helpers import NO_PUBLICATIONS, PublicationIds, publication_ids
 from tests.review_helpers import NO_REVIEW, ReviewIds, review_ids
@@ -64,6 +65,13 @@ NOMINATORS = frozenset({"zibo", "jinan", "zhangdian", "zhoucun"})
 # A project before the standards committee (tests.publication_helpers): its editor, its panel (the world's
 # expert on it), the province and the committee see it; the committee alone approves, publishes, withdraws.
 PUB_HIDDEN = REVIEW_HIDDEN | {"zibo"}
+# 张店甲's assessments (tests.assessment_helpers): its safety manager and the bureaus over it; the bureaus
+# over it verify; only the enterprise answers. Everyone who uses assessments reaches the lists.
+ASM_OK = ZD_SCOPE | {"ent_user"}
+ASM_USERS = OFFICIALS | {"ent_user"}
+ASM_VERIFIERS = frozenset({"sheng", "zibo", "zhangdian"})
+BUREAUS = OFFICIALS - {"admin"}
+ENT = frozenset({"ent_user"})
 
 
 @dataclass(frozen=True)
@@ -93,6 +101,15 @@ class Objects:
     redline_projects: tuple[int, int] = (0, 0)
     session: Session | None = None  # for what only some routes need, built when first asked for
     _publications: PublicationIds | None = None
+    _assessments: AssessmentIds | None = None
+
+    def assessments(self) -> AssessmentIds:
+        """张店甲's assessments, a rectification and 张店区's campaign (tests.assessment_helpers)."""
+        if getattr(self, "session", None) is None:
+            return NO_ASSESSMENTS
+        if self._assessments is None:
+            self._assessments = assessment_ids(self.session, self.world)  # type: ignore[arg-type]
+        return self._assessments
 
     def publications(self) -> PublicationIds:
         """Projects before the committee and a published standard (tests.publication_helpers)."""
@@ -282,6 +299,48 @@ SPEC: dict[str, Callable[[Objects], list[Case]]] = {
     "catalogue.download": lambda o: [
         c("GET", f"/catalogue/{o.publications().slug}/download/docx", EVERYONE, public=True)],
     "search.index": lambda o: [c("GET", "/search?q=化工", EVERYONE)],  # what each finds: tests/test_search.py
+    "assessments.index": lambda o: [c("GET", "/assessments/", ASM_USERS)],
+    "assessments.start": lambda o: [c("POST", "/assessments/start", ENT)],
+    "assessments.show": lambda o: [c("GET", f"/assessments/{o.assessments().submitted}", ASM_OK, ZD_OUTSIDE),
+                                   c("GET", f"/assessments/{o.assessments().draft}", ASM_OK, ZD_OUTSIDE)],
+    "assessments.save_answer": lambda o: [
+        c("POST", f"/assessments/{o.assessments().draft}/answers/{o.assessments().key}", ENT, ZD_OUTSIDE)],
+    "assessments.attach": lambda o: [
+        c("POST", f"/assessments/{o.assessments().draft}/answers/{o.assessments().key}/evidence", ENT, ZD_OUTSIDE)],
+    "assessments.evidence": lambda o: [
+        c("GET", f"/assessments/{o.assessments().submitted}/evidence/{o.assessments().evidence}", ASM_OK, ZD_OUTSIDE)],
+    "assessments.detach": lambda o: [c("POST", "/assessments/{0.draft}/evidence/{0.draft_evidence}/delete".format(
+        o.assessments()), ENT, ZD_OUTSIDE)],
+    "assessments.save_plan": lambda o: [
+        c("POST", f"/assessments/{o.assessments().draft}/plans/{o.assessments().key}", ENT, ZD_OUTSIDE)],
+    "assessments.act": lambda o: [
+        c("POST", f"/assessments/{o.assessments().submitted}/actions/verify", ASM_VERIFIERS, ZD_OUTSIDE),
+        c("POST", f"/assessments/{o.assessments().draft}/actions/submit", ENT, ZD_OUTSIDE)],
+    "assessments.report_docx": lambda o: [
+        c("GET", f"/assessments/{o.assessments().submitted}/report.docx", ASM_OK, ZD_OUTSIDE)],
+    "assessments.report_xlsx": lambda o: [
+        c("GET", f"/assessments/{o.assessments().submitted}/report.xlsx", ASM_OK, ZD_OUTSIDE)],
+    "assessments.compare": lambda o: [
+        c("GET", f"/assessments/{o.assessments().submitted}/compare", ASM_OK, ZD_OUTSIDE)],
+    "assessments.rectifications": lambda o: [c("GET", "/assessments/rectifications/", ASM_USERS)],
+    "assessments.rectification": lambda o: [
+        c("GET", f"/assessments/rectifications/{o.assessments().rectification}", ASM_OK, ZD_OUTSIDE)],
+    "assessments.rectification_attach": lambda o: [
+        c("POST", f"/assessments/rectifications/{o.assessments().rectification}/evidence", ENT, ZD_OUTSIDE)],
+    "assessments.rectification_evidence": lambda o: [c(
+        "GET", f"/assessments/rectifications/{o.assessments().rectification}/evidence/{o.assessments().rect_evidence}",
+        ASM_OK, ZD_OUTSIDE)],
+    "assessments.rectification_act": lambda o: [
+        c("POST", f"/assessments/rectifications/{o.assessments().rectification}/actions/complete", ENT, ZD_OUTSIDE)],
+    "assessments.campaigns": lambda o: [c("GET", "/assessments/campaigns/", ASM_USERS)],
+    "assessments.new_campaign": lambda o: both("/assessments/campaigns/new", BUREAUS),
+    "assessments.campaign": lambda o: [c("GET", f"/assessments/campaigns/{o.assessments().campaign}", ZD_SCOPE,
+                                         ZD_OUTSIDE | ENT)],
+    "assessments.dashboard": lambda o: [c("GET", "/assessments/dashboard?region=370303", ZD_SCOPE, ZD_OUTSIDE)],
+    "assessments.dashboard_export": lambda o: [
+        c("GET", "/assessments/dashboard/export.xlsx?region=370303", ZD_SCOPE, ZD_OUTSIDE)],
+    "assessments.most_failed": lambda o: [
+        c("GET", f"/assessments/most-failed/{o.assessments().publication}", ASM_USERS)],
     "admin.users": lambda o: [c("GET", "/admin/users", {"admin"})],
     "admin.export_users": lambda o: [c("GET", "/admin/users/export.xlsx", {"admin"})],
     "admin.new_user": lambda o: both("/admin/users/new", {"admin"}),

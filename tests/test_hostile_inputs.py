@@ -61,6 +61,13 @@ ARGS = {
     "standards.add_clause": ("parent", "after", "kind"),
     "search.index": ("q", "kind", "industry", "status", "page"),
     "catalogue.index": ("q", "industry", "status", "year", "page"),
+    "assessments.index": ("q", "state", "publication", "campaign", "region", "page", "size", "sort"),
+    "assessments.show": ("history",),
+    "assessments.rectifications": ("state", "page", "size", "sort"),
+    "assessments.rectification": ("history",),
+    "assessments.campaign": ("state", "page", "size", "sort"),
+    "assessments.dashboard": ("region", "publication", "page"),
+    "assessments.dashboard_export": ("region", "publication", "table"),
 }
 LIST_ARGUMENTS = {"q", "region", "industry", "campaign", "state", "page", "size", "sort", "date_from", "date_to",
                   "history", "next"}

@@ -27,7 +27,7 @@ from assessments.scoring import PartialCredit, Result
 from assessments.workflow import ASSESSMENT_FLOW, Action
 from core.db import china_today
 from core.enterprises import Enterprise
-from core.errors import NotFound
+from core.errors import NotFound, ValidationError
 from core.text import bounded_date, bounded_int
 from core.workflow import transition, unmet
 
@@ -65,7 +65,7 @@ def start() -> Response:
     wanted = bounded_int(request.form.get("publication"))
     publication = next((p for p in queries.assessable_publications(db()) if p.id == wanted), None)
     if publication is None:
-        raise NotFound("请选择一项现行的地方标准。")
+        raise ValidationError({"publication": "请选择一项现行的地方标准"})
     assessment = answers.start(db(), actor(), publication, from_previous=request.form.get("from_previous") == "y")
     flash(f"已发起对《{publication.number}》的自评估，请逐项作答；每项选择后自动保存。", "success")
     return redirect(url_for("assessments.show", assessment_id=assessment.id), code=303)
