@@ -289,6 +289,11 @@ def _pages(stage: Stage) -> list[Page]:
         Page("nominations.campaign", "sheng", f"/campaigns/{stage.empty_campaign}"),
         Page("nominations.new", "zhangdian", f"/campaigns/{w.campaign.id}/nominations/new?enterprise={stage.spare.id}"),
         Page("admin.edit_user", "admin", f"/admin/users/{w.zibo.id}"),
+        Page("assessments.index", "ent_user", "/assessments/"),
+        Page("assessments.show", "ent_user", f"/assessments/{o.assessments().draft}"),
+        Page("assessments.show", "zhangdian", f"/assessments/{o.assessments().submitted}"),
+        Page("assessments.rectification", "ent_user", f"/assessments/rectifications/{o.assessments().rectification}"),
+        Page("assessments.new_campaign", "zhangdian", "/assessments/campaigns/new"),
         Page("standards.project", "committee", f"/standards/{o.publications().at_approval}"),
         Page("catalogue.standard", "committee", f"/catalogue/{o.publications().slug}"),
     ]
