@@ -47,6 +47,7 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(audit_group)
     app.cli.add_command(create_user_command)
     app.cli.add_command(seed_demo_command)
+    app.cli.add_command(reminders_command)
     app.cli.add_command(search_group)
 
 
@@ -137,3 +138,13 @@ def seed_demo_command() -> None:
         click.echo(f"演示账户（密码均为 {DEMO_PASSWORD}）：")
         for username, label in accounts:
             click.echo(f"  {username:<10} {label}")
+
+
+@click.command("reminders", help="发送整改到期与逾期提醒（每日由 cron 运行；重复运行不会重复发送）。")
+@with_appcontext
+def reminders_command() -> None:
+    from assessments.reminders import send_reminders
+
+    with unit_of_work() as session:
+        sent = send_reminders(session)
+    click.echo("；".join(f"{kind.value}: {count}" for kind, count in sent.items()))
