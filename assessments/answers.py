@@ -56,11 +56,21 @@ def new_assessment(session: Session, actor: User, enterprise: Enterprise, public
     return assessment
 
 
+def in_progress(session: Session, enterprise_id: int, publication_id: int) -> Assessment | None:
+    return session.scalars(select(Assessment).where(
+        Assessment.enterprise_id == enterprise_id, Assessment.publication_id == publication_id,
+        Assessment.state != AssessmentState.VERIFIED)).first()
+
+
 def start(session: Session, actor: User, publication: Publication, *, from_previous: bool = False) -> Assessment:
-    """An enterprise starts an assessment by itself against a standard of its industry."""
+    """An enterprise starts an assessment by itself against a standard of its industry; one already
+    in progress for that standard is simply handed back (the page opens it)."""
     if not can_start(actor) or actor.enterprise is None:
         raise PermissionDenied("只有企业安全管理人员可以为本企业发起自评估。")
     enterprise = actor.enterprise
+    open_one = in_progress(session, enterprise.id, publication.id)
+    if open_one is not None:
+        return open_one
     if publication.industry_code != enterprise.industry_code:
         raise ValidationError(
             {"publication": f"《{publication.number}》不是本企业所属行业（{enterprise.industry.name}）的标准"})

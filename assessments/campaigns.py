@@ -23,6 +23,7 @@ from standards.models import Publication
 
 TITLE = Text("任务名称", 200, required=True)
 DESCRIPTION = Text("说明", 2000, multiline=True)
+LONGEST = dt.timedelta(days=3 * 366)  # a campaign runs for months, not decades
 
 
 @dataclass(frozen=True)
@@ -42,8 +43,8 @@ def open_campaign(session: Session, actor: User, data: CampaignInput,
     publication = next((p for p in publications if p.id == data.publication_id), None)
     if publication is None:
         errors["publication_id"] = "请选择一项现行的地方标准"
-    if data.deadline is None or data.deadline < china_today():
-        errors["deadline"] = "截止日期应不早于今天"
+    if data.deadline is None or not china_today() <= data.deadline <= china_today() + LONGEST:
+        errors["deadline"] = "截止日期应在今天至三年内"
     try:
         title = clean(data.title, TITLE, "title")
         description = clean(data.description, DESCRIPTION, "description")

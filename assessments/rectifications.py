@@ -74,7 +74,7 @@ def save_plan(session: Session, actor: User, assessment: Assessment, key: str, d
         funds = parse_funds(data.funds)
     except ValidationError as exc:
         errors.update(exc.errors)
-    if data.deadline is None:
+    if data.deadline is None or data.deadline.year > 2100:
         errors["deadline"] = "请填写整改时限"
     if errors:
         raise ValidationError(errors)

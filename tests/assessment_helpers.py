@@ -47,7 +47,8 @@ def submit(session: Session, user: User, assessment: Assessment) -> Assessment:
 @dataclass(frozen=True)
 class AssessmentIds:
     """``submitted``: 张店甲's, with evidence and an open rectification (with evidence);
-    ``draft``: 张店甲's against a second standard, one answer (``key``) with evidence; ``campaign``: 张店区's."""
+    ``draft``: 张店甲's against a second standard, complete, its gap (``key``) planned and with evidence;
+    ``campaign``: 张店区's."""
 
     submitted: int = 0
     draft: int = 0
@@ -73,8 +74,8 @@ def assessment_ids(session: Session, world: World) -> AssessmentIds:
     plan = session.query(Rectification).filter_by(assessment_id=a.id).one()
     rect_evidence = rectifications.attach(session, world.ent_user, world.store, plan, "整改.pdf", PDF)
     draft = answers.start(session, world.ent_user, second)
+    answer_all(session, world.ent_user, draft)  # complete, its one gap planned: ready to submit
     second_key = requirements_of(session, second).items[0].key
-    answers.save_answer(session, world.ent_user, draft, second_key, result="partial")
     draft_evidence = answers.attach(session, world.ent_user, world.store, draft, second_key, "草稿证据.pdf", PDF)
     campaign = campaigns.open_campaign(session, world.zhangdian, campaigns.CampaignInput(
         "张店区对标任务", first.id, china_today() + dt.timedelta(days=10)), [first])

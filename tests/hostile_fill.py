@@ -39,10 +39,17 @@ def fill() -> dict[str, dict[str, list[str]]]:
                                      "ls_l": ["3"], "ls_s": ["3"]},
         "practices.new_check_item": {"content": ["探针排查内容"], "frequency": ["day"], "category": ["site"],
                                      "check_level": ["team"]},
+        "assessments.save_plan": {"measure": ["探针整改措施"], "responsible": ["探针"], "funds": ["1.5"],
+                                  "deadline": [str(today + dt.timedelta(days=30))], "contingency": ["加强巡检"]},
+        "assessments.act": {"reason": ["资料与现场不符，请核实。"]},
+        "assessments.rectification_act": {"reason": ["已按计划完成整改。"]},
+        "assessments.new_campaign": {"title": ["探针对标任务"], "deadline": [str(today + dt.timedelta(days=30))]},
     }
 
 
 def files() -> dict[str, tuple[str, bytes]]:
     """The file a person would choose in each upload form (name, content)."""
     sheet = workbook([row("探针导入化工有限公司", factories.credit_code())])
-    return {"nominations.upload": ("证明材料.pdf", factories.PDF), "enterprises.import_file": ("企业名录.xlsx", sheet)}
+    return {"nominations.upload": ("证明材料.pdf", factories.PDF), "enterprises.import_file": ("企业名录.xlsx", sheet),
+            "assessments.attach": ("证据.pdf", factories.PDF),
+            "assessments.rectification_attach": ("整改照片.pdf", factories.PDF)}

@@ -67,7 +67,10 @@ def start() -> Response:
     if publication is None:
         raise ValidationError({"publication": "请选择一项现行的地方标准"})
     assessment = answers.start(db(), actor(), publication, from_previous=request.form.get("from_previous") == "y")
-    flash(f"已发起对《{publication.number}》的自评估，请逐项作答；每项选择后自动保存。", "success")
+    if assessment.answered:
+        flash(f"本企业对《{publication.number}》的自评估正在进行中，已为您打开。", "info")
+    else:
+        flash(f"已发起对《{publication.number}》的自评估，请逐项作答；每项选择后自动保存。", "success")
     return redirect(url_for("assessments.show", assessment_id=assessment.id), code=303)
 
 
