@@ -78,11 +78,12 @@ def requirements_of(session: Session, publication: Publication) -> Requirements:
 
 
 def _read(session: Session, version_id: int) -> tuple[tuple[Requirement, ...], tuple[Chapter, ...]]:
-    # Keyed by what identifies the frozen rows too: a test database reuses ids after a rollback.
-    count, last = session.execute(select(func.count(), func.max(Clause.id)).where(
+    # Keyed by what identifies the frozen rows too (their random keys): a rolled-back test
+    # database hands the same ids to other rows.
+    count, first, last = session.execute(select(func.count(), func.min(Clause.key), func.max(Clause.key)).where(
         Clause.version_id == version_id)).one()
     bind = session.get_bind()
-    key = (str(getattr(bind, "engine", bind).url), version_id, count, last)
+    key = (str(getattr(bind, "engine", bind).url), version_id, count, f"{first}:{last}")
     cached = _CACHE.get(key)
     if cached is None:
         if len(_CACHE) > 200:
@@ -91,7 +92,7 @@ def _read(session: Session, version_id: int) -> tuple[tuple[Requirement, ...], t
     return cached
 
 
-_CACHE: dict[tuple[str, int, int, int | None], tuple[tuple[Requirement, ...], tuple[Chapter, ...]]] = {}
+_CACHE: dict[tuple[str, int, int, str], tuple[tuple[Requirement, ...], tuple[Chapter, ...]]] = {}
 
 
 def _load(session: Session, version_id: int) -> tuple[tuple[Requirement, ...], tuple[Chapter, ...]]:

@@ -109,8 +109,8 @@ def _submitted(step: Step[Assessment]) -> None:
     a.submitted_at, a.return_reason = utcnow(), None
     a.is_benchmark = _is_benchmark(session, a)
     sealed = digest(answers)
-    session.add(AssessmentRound(assessment_id=a.id, number=a.round, submitted_by_id=step.actor.id, digest=sealed,
-                                score=a.score, grade=a.grade))
+    a.rounds.append(AssessmentRound(number=a.round, submitted_by_id=step.actor.id, digest=sealed, score=a.score,
+                                    grade=a.grade))
     session.execute(ChapterScore.__table__.delete().where(ChapterScore.assessment_id == a.id))
     session.add_all(ChapterScore(assessment_id=a.id, chapter_key=key, earned=t.earned, possible=t.possible,
                                  score=t.score) for key, t in card.chapters.items())

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
@@ -18,7 +19,7 @@ from assessments.workflow import Action
 from core.db import china_today
 from core.people import User
 from core.workflow import transition
-from standards.models import Publication
+from standards.models import Clause, ClauseKind, Publication
 from tests.factories import PDF, World
 from tests.publication_helpers import fake_render, published
 
@@ -26,9 +27,24 @@ PLAN = rectifications.PlanInput(measure="完善风险点台账", responsible="�
                                 deadline=dt.date(2030, 1, 1), contingency="加强巡检")
 
 
+REQUIREMENTS = (  # title, points, veto — a chapter as a generated standard has (standards.generate)
+    ("风险点划分", "10", False), ("风险评价", "20", False), ("重大风险管控", "10", True), ("隐患排查", "5", False),
+    ("教育培训", "5", False))
+
+
 def standard(session: Session, world: World, number: int = 4090, title: str = "对标用实施指南") -> Publication:
-    return published(session, world, render=fake_render, title=title, panel_prefix=f"t_asm{number}",
-                     issued_on=china_today(), number=f"DB37/T {number}—{china_today().year}")
+    """A published standard whose issued text holds six requirements (one a veto item) in two chapters."""
+    publication = published(session, world, render=fake_render, title=title, panel_prefix=f"t_asm{number}",
+                            issued_on=china_today(), number=f"DB37/T {number}—{china_today().year}")
+    chapter = Clause(version_id=publication.version_id, kind=ClauseKind.CHAPTER, title="风险管控要求", position=90)
+    session.add(chapter)
+    session.flush()
+    session.add_all(Clause(version_id=publication.version_id, parent_id=chapter.id, position=n, kind=ClauseKind.CLAUSE,
+                           title=name, body=f"企业应做好{name}工作。", is_requirement=True, points=Decimal(points),
+                           veto=veto, waivable=not veto)
+                    for n, (name, points, veto) in enumerate(REQUIREMENTS))
+    session.flush()
+    return publication
 
 
 def answer_all(session: Session, user: User, assessment: Assessment, gaps: int = 1,
