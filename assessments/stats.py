@@ -76,7 +76,8 @@ def contribution(assessment: Assessment, state: AssessmentState | None = None) -
     state = AssessmentState(state or assessment.state)
     if state == AssessmentState.VERIFIED and not assessment.current:
         return None
-    scored = state != AssessmentState.DRAFT  # a draft's running score is not a result yet
+    # A draft's or a returned assessment's running score moves with every autosave: not a result.
+    scored = state in (AssessmentState.SUBMITTED, AssessmentState.VERIFIED)
     return Contribution(
         (assessment.county_code, assessment.publication_id, assessment.campaign_id or 0, state.value),
         assessment.city_code, assessment.score if scored else None,
@@ -207,8 +208,8 @@ def expected_clause_tallies(session: Session) -> dict[tuple[int, str], dict[str,
 
 
 def expected_rectification_tallies(session: Session) -> dict[str, dict[str, Any]]:
-    overdue_sent = set(session.execute(select(ReminderSent.rectification_id, ReminderSent.deadline).where(
-        ReminderSent.kind == Reminder.OVERDUE)).tuples())
+    overdue_sent = {(rid, deadline) for rid, deadline in session.execute(
+        select(ReminderSent.rectification_id, ReminderSent.deadline).where(ReminderSent.kind == Reminder.OVERDUE))}
     rows: dict[str, dict[str, Any]] = {}
     columns = (Rectification.id, Rectification.county_code, Rectification.region_path, Rectification.state,
                Rectification.deadline)
