@@ -188,7 +188,7 @@ def save_answer(session: Session, actor: User, assessment: Assessment, key: str,
                 raise ValidationError({"result": "该项已上传证据，请先删除证据再清空作答"})
             session.delete(answer)
             session.flush()
-        return Saved(None, replaced, rescore(session, assessment))
+        return Saved(None, replaced, _rescored(session, assessment))
     values = _checked(item, assessment, result, earned, na_reason, note)
     if answer is None:
         answer = Answer(assessment_id=assessment.id, clause_key=key, revision=0)
@@ -198,7 +198,14 @@ def save_answer(session: Session, actor: User, assessment: Assessment, key: str,
     answer.revision += 1
     answer.saved_by_id, answer.saved_at = actor.id, utcnow()
     session.flush()
-    return Saved(answer, replaced, rescore(session, assessment))
+    return Saved(answer, replaced, _rescored(session, assessment))
+
+
+def _rescored(session: Session, assessment: Assessment) -> scoring.Scorecard:
+    """Rescore and write it now, so the reply can tell the page the assessment's new version."""
+    card = rescore(session, assessment)
+    session.flush()
+    return card
 
 
 def _checked(item: Requirement, assessment: Assessment, result: str, earned: str, na_reason: str,

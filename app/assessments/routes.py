@@ -113,7 +113,7 @@ def save_answer(assessment_id: int, key: str) -> Any:
     if wants_json():
         replaced = saved.replaced
         return jsonify({
-            "saved": True, "revision": saved.answer.revision if saved.answer else 0,
+            "saved": True, "revision": saved.answer.revision if saved.answer else 0, "version": a.lock_version,
             "answered": card.answered, "total": card.total, "progress": card.progress,
             "score": str(card.score) if card.score is not None else None,
             "grade": card.grade.label if card.grade else "",

@@ -13,6 +13,10 @@
     scorecard.querySelector("[data-progress]").textContent = card.progress + "%";
     scorecard.querySelector("[data-score]").textContent = card.score === null ? "—" : card.score;
     scorecard.querySelector("[data-grade]").textContent = card.grade || "—";
+    // The scorecard lives on the assessment row: its version moved, and the step buttons must say so.
+    document.querySelectorAll("[data-testid=actions] input[name=lock_version]").forEach(function (input) {
+      input.value = card.version;
+    });
   }
 
   function save(form) {
