@@ -77,7 +77,9 @@ def _publish(step: Step[StandardProject]) -> None:
         english_title=project.english_title, industry_code=project.industry_code, ics=imprint.ics,
         ccs=imprint.ccs, filing_number=imprint.filing_number, issued_on=imprint.issued_on,
         effective_on=imprint.effective_on, issuer=imprint.issuer, replaces=imprint.replaces,
-        changes=imprint.changes, published_by_id=step.actor.id)
+        changes=imprint.changes, published_by_id=step.actor.id, grade_first=imprint.rules.grade_first,
+        grade_second=imprint.rules.grade_second, grade_third=imprint.rules.grade_third,
+        benchmark_pass=imprint.rules.benchmark_pass, partial_credit=imprint.rules.partial_credit)
     with session.no_autoflush:  # rendering reads the tree; the publication is complete only once it has its digest
         publication.docx_sha256 = store.put(render(publication))
     session.add(publication)

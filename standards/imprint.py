@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from core.db import china_today
 from core.errors import ValidationError
 from core.text import Text, bounded_date, clean, normalise
+from standards.grading_rules import GradingRules, check_rules
 from standards.models import ISSUER, Publication, PublicationState
 
 EFFECTIVE_AFTER_DAYS = 30
@@ -48,6 +49,7 @@ class ImprintInput:
     issuer: str = ISSUER
     replaces_id: int | None = None
     changes: str = ""
+    grading: dict[str, str] = field(default_factory=dict)  # standards.grading_rules: blank fields keep defaults
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,7 @@ class Imprint:
     issuer: str
     replaces: Publication | None
     changes: str
+    rules: GradingRules = field(default_factory=GradingRules)
 
 
 def standard_number(raw: str) -> str:
@@ -130,9 +133,10 @@ def check_imprint(session: Session, typed: ImprintInput) -> Imprint:
         errors["number"] = f"标准编号 {number} 已被使用"
     if isinstance(number, str):
         attempt("replaces", lambda: _replaced(session, typed.replaces_id, number))
+    attempt("rules", lambda: check_rules(typed.grading))
     if errors:
         raise ValidationError(errors)
     assert issued is not None and effective is not None
     return Imprint(str(values["number"]), str(values["ics"]), str(values["ccs"]), issued, effective,
                    str(values["filing_number"]), str(values["issuer"]), values.get("replaces"),  # type: ignore[arg-type]
-                   normalise(str(values["changes"]), multiline=True))
+                   normalise(str(values["changes"]), multiline=True), values["rules"])  # type: ignore[arg-type]

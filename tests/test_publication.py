@@ -156,3 +156,23 @@ def test_withdrawal_needs_a_reason_and_the_committee(session: Session, world: Wo
     withdraw(session, world.committee, publication, publication.lock_version, "过时")
     with pytest.raises(InvalidTransition, match="已废止"):
         withdraw(session, world.committee, publication, publication.lock_version, "再次")
+
+
+def test_the_committee_sets_the_grading_rules_assessments_will_use(session: Session, world: World) -> None:
+    from decimal import Decimal
+
+    project = approved(session, world)
+    for grading, field in (({"benchmark_pass": "101"}, "benchmark_pass"), ({"grade_third": "6.05"}, "grade_third"),
+                           ({"grade_first": "70", "grade_second": "75"}, "grade_second"),
+                           ({"partial_credit": "all"}, "partial_credit")):
+        with pytest.raises(ValidationError) as refused:
+            publish(session, world.committee, project, project.lock_version, imprint(grading=grading),
+                    render=fake_render, store=world.store)
+        assert set(refused.value.errors) == {field}
+    publication = publish(session, world.committee, project, project.lock_version,
+                          imprint(grading={"grade_first": "95", "grade_second": "85.5", "grade_third": "70",
+                                           "benchmark_pass": "", "partial_credit": "entered"}),
+                          render=fake_render, store=world.store)
+    assert (publication.grade_first, publication.grade_second, publication.grade_third) == (
+        Decimal("95.0"), Decimal("85.5"), Decimal("70.0"))
+    assert publication.benchmark_pass == Decimal(80) and publication.partial_credit == "entered"
