@@ -33,6 +33,7 @@ from app.standards.forms import (
 )
 from app.standards.lists import PROJECTS, project_rows, project_table
 from app.standards.options import benchmark_choices, commenter_choices, editor_choices, expert_choices
+from assessments.dashboard import most_failed
 from core import audit
 from core.db import china_today, paginate
 from core.errors import NotFound, PermissionDenied, StaleEdit
@@ -158,6 +159,7 @@ def show(project_id: int) -> str:
     consultation = ConsultationForm(deadline=china_today() + dt.timedelta(days=CONSULTATION_DAYS))
     consultation.commenter_ids.choices = commenter_choices(db(), project) if steps else []
     versions = queries.versions(db(), project)
+    publication = db().scalar(select(Publication).where(Publication.project_id == project.id))
     return render_template(
         "standards/show.html", project=project, versions=versions, draft=next(v for v in versions if v.is_draft),
         events=_history_page(project), steps=steps, waiting=waiting, consultation=consultation, review=ReviewForm(),
@@ -165,7 +167,7 @@ def show(project_id: int) -> str:
         experts=[m.user for m in project.members if m.role == MemberRole.EXPERT],
         commenters=[m.user for m in project.members if m.role == MemberRole.COMMENTER],
         approval=approval_steps(project), reason=ReasonForm(),
-        publication=db().scalar(select(Publication).where(Publication.project_id == project.id)),
+        publication=publication, failing=most_failed(db(), publication, limit=10) if publication else [],
     )
 
 
