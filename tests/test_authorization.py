@@ -11,7 +11,7 @@ every persona's requests run in a savepoint rolled back after them.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import pytest
@@ -25,6 +25,32 @@ from core.attachments import FileStore
 from core.notifications import Notification
 from standards.models import ReviewRound
 from tests.assessment_helpers import NO_ASSESSMENTS, AssessmentIds, assessment_ids
+from tests.authorization_assessments import ASSESSMENT_SPEC
+from tests.authorization_cases import (
+    DRAFT_HIDDEN,
+    DRAFT_OWNER,
+    EVERYONE,
+    JN_OUTSIDE,
+    JN_SCOPE,
+    NOMINATORS,
+    OFFICIALS,
+    OUTSIDE_HIDDEN,
+    OUTSIDE_RECORDS,
+    PERSONAS,
+    PUB_HIDDEN,
+    REGISTER_FILES,
+    REVIEW_HIDDEN,
+    REVIEW_RECORDS,
+    STD_EDITOR,
+    STD_HIDDEN,
+    STD_VISIBLE,
+    ZD_OUTSIDE,
+    ZD_PRACTICE,
+    ZD_SCOPE,
+    Case,
+    both,
+    c,
+)
 from tests.factories import World, make_check_item, make_risk_point
 from tests.publication_helpers import NO_PUBLICATIONS, PublicationIds, publication_ids
 from tests.review_helpers import NO_REVIEW, ReviewIds, review_ids
@@ -34,54 +60,6 @@ if TYPE_CHECKING:
     from tests.hostile import Stage
 
 COOKIE = "biaogan_session"
-
-PERSONAS = ("anonymous", "admin", "sheng", "zibo", "jinan", "zhangdian", "zhoucun",
-            "expert", "committee", "ent_user")
-EVERYONE = frozenset(PERSONAS) - {"anonymous"}
-OFFICIALS = frozenset({"admin", "sheng", "zibo", "jinan", "zhangdian", "zhoucun"})
-# Who may see a record in 张店区 (淄博市), and who in 历城区 (济南市), by jurisdiction alone.
-ZD_SCOPE = frozenset({"admin", "sheng", "zibo", "zhangdian"})
-ZD_OUTSIDE = frozenset({"jinan", "zhoucun"})
-JN_SCOPE = frozenset({"admin", "sheng", "jinan"})
-JN_OUTSIDE = frozenset({"zibo", "zhangdian", "zhoucun"})
-# Who keeps 张店甲's practices: the bureaus over it and its own safety manager.
-ZD_PRACTICE = ZD_SCOPE | {"ent_user"}
-REGISTER_FILES = ("risk-list.xlsx", "cards.docx")  # one scope check serves all five (test_practices_web reads them)
-# A county's draft is its own: the levels above do not see it until it is put forward.
-DRAFT_OWNER = frozenset({"zhangdian"})
-# Review rounds (tests.review_helpers.ReviewIds): zhangdian edits every project, the world's expert sits on
-# the panel of the first two, zibo is invited to comment on the first; the province and the committee see all.
-REVIEW_RECORDS = frozenset({"admin", "sheng", "committee", "zhangdian", "expert"})
-REVIEW_HIDDEN = frozenset({"jinan", "zhoucun", "ent_user"})
-OUTSIDE_RECORDS = REVIEW_RECORDS - {"expert"}
-OUTSIDE_HIDDEN = REVIEW_HIDDEN | {"expert", "zibo"}  # an expert outside the panel sees nothing of it
-DRAFT_HIDDEN = ZD_OUTSIDE | {"zibo", "sheng"}
-# A standard project (tests.standards_objects): zhangdian edits it; its panel does not include the world's expert,
-# who — like everyone else outside it — gets 404 on every page of it.
-STD_EDITOR = frozenset({"zhangdian"})
-STD_VISIBLE = frozenset({"admin", "sheng", "committee"}) | STD_EDITOR
-STD_HIDDEN = frozenset({"zibo", "jinan", "zhoucun", "expert", "ent_user"})
-NOMINATORS = frozenset({"zibo", "jinan", "zhangdian", "zhoucun"})
-# A project before the standards committee (tests.publication_helpers): its editor, its panel (the world's
-# expert on it), the province and the committee see it; the committee alone approves, publishes, withdraws.
-PUB_HIDDEN = REVIEW_HIDDEN | {"zibo"}
-# 张店甲's assessments (tests.assessment_helpers): its safety manager and the bureaus over it; the bureaus
-# over it verify; only the enterprise answers. Everyone who uses assessments reaches the lists.
-ASM_OK = ZD_SCOPE | {"ent_user"}
-ASM_USERS = OFFICIALS | {"ent_user"}
-ASM_VERIFIERS = frozenset({"sheng", "zibo", "zhangdian"})
-BUREAUS = OFFICIALS - {"admin"}
-ENT = frozenset({"ent_user"})
-
-
-@dataclass(frozen=True)
-class Case:
-    method: str
-    path: str
-    ok: frozenset[str]
-    not_found: frozenset[str] = field(default_factory=frozenset)
-    public: bool = False
-
 
 @dataclass
 class Objects:
@@ -136,15 +114,6 @@ def objects(session: Session, world: World, store: FileStore) -> Objects:
     found.redline_projects = (session.get_one(ReviewRound, found.review.consultation).project_id,
                               session.get_one(ReviewRound, found.review.outside_consultation).project_id)
     return found
-
-
-def c(method: str, path: str, ok: frozenset[str] | set[str], not_found: frozenset[str] | set[str] = frozenset(),
-      public: bool = False) -> Case:
-    return Case(method, path, frozenset(ok), frozenset(not_found), public)
-
-
-def both(path: str, ok: frozenset[str] | set[str], not_found: frozenset[str] | set[str] = frozenset()) -> list[Case]:
-    return [c("GET", path, ok, not_found), c("POST", path, ok, not_found)]
 
 
 SPEC: dict[str, Callable[[Objects], list[Case]]] = {
@@ -299,48 +268,6 @@ SPEC: dict[str, Callable[[Objects], list[Case]]] = {
     "catalogue.download": lambda o: [
         c("GET", f"/catalogue/{o.publications().slug}/download/docx", EVERYONE, public=True)],
     "search.index": lambda o: [c("GET", "/search?q=化工", EVERYONE)],  # what each finds: tests/test_search.py
-    "assessments.index": lambda o: [c("GET", "/assessments/", ASM_USERS)],
-    "assessments.start": lambda o: [c("POST", "/assessments/start", ENT)],
-    "assessments.show": lambda o: [c("GET", f"/assessments/{o.assessments().submitted}", ASM_OK, ZD_OUTSIDE),
-                                   c("GET", f"/assessments/{o.assessments().draft}", ASM_OK, ZD_OUTSIDE)],
-    "assessments.save_answer": lambda o: [
-        c("POST", f"/assessments/{o.assessments().draft}/answers/{o.assessments().key}", ENT, ZD_OUTSIDE)],
-    "assessments.attach": lambda o: [
-        c("POST", f"/assessments/{o.assessments().draft}/answers/{o.assessments().key}/evidence", ENT, ZD_OUTSIDE)],
-    "assessments.evidence": lambda o: [
-        c("GET", f"/assessments/{o.assessments().submitted}/evidence/{o.assessments().evidence}", ASM_OK, ZD_OUTSIDE)],
-    "assessments.detach": lambda o: [c("POST", "/assessments/{0.draft}/evidence/{0.draft_evidence}/delete".format(
-        o.assessments()), ENT, ZD_OUTSIDE)],
-    "assessments.save_plan": lambda o: [
-        c("POST", f"/assessments/{o.assessments().draft}/plans/{o.assessments().key}", ENT, ZD_OUTSIDE)],
-    "assessments.act": lambda o: [
-        c("POST", f"/assessments/{o.assessments().submitted}/actions/verify", ASM_VERIFIERS, ZD_OUTSIDE),
-        c("POST", f"/assessments/{o.assessments().draft}/actions/submit", ENT, ZD_OUTSIDE)],
-    "assessments.report_docx": lambda o: [
-        c("GET", f"/assessments/{o.assessments().submitted}/report.docx", ASM_OK, ZD_OUTSIDE)],
-    "assessments.report_xlsx": lambda o: [
-        c("GET", f"/assessments/{o.assessments().submitted}/report.xlsx", ASM_OK, ZD_OUTSIDE)],
-    "assessments.compare": lambda o: [
-        c("GET", f"/assessments/{o.assessments().submitted}/compare", ASM_OK, ZD_OUTSIDE)],
-    "assessments.rectifications": lambda o: [c("GET", "/assessments/rectifications/", ASM_USERS)],
-    "assessments.rectification": lambda o: [
-        c("GET", f"/assessments/rectifications/{o.assessments().rectification}", ASM_OK, ZD_OUTSIDE)],
-    "assessments.rectification_attach": lambda o: [
-        c("POST", f"/assessments/rectifications/{o.assessments().rectification}/evidence", ENT, ZD_OUTSIDE)],
-    "assessments.rectification_evidence": lambda o: [c(
-        "GET", f"/assessments/rectifications/{o.assessments().rectification}/evidence/{o.assessments().rect_evidence}",
-        ASM_OK, ZD_OUTSIDE)],
-    "assessments.rectification_act": lambda o: [
-        c("POST", f"/assessments/rectifications/{o.assessments().rectification}/actions/complete", ENT, ZD_OUTSIDE)],
-    "assessments.campaigns": lambda o: [c("GET", "/assessments/campaigns/", ASM_USERS)],
-    "assessments.new_campaign": lambda o: both("/assessments/campaigns/new", BUREAUS),
-    "assessments.campaign": lambda o: [c("GET", f"/assessments/campaigns/{o.assessments().campaign}", ZD_SCOPE,
-                                         ZD_OUTSIDE | ENT)],
-    "assessments.dashboard": lambda o: [c("GET", "/assessments/dashboard?region=370303", ZD_SCOPE, ZD_OUTSIDE)],
-    "assessments.dashboard_export": lambda o: [
-        c("GET", "/assessments/dashboard/export.xlsx?region=370303", ZD_SCOPE, ZD_OUTSIDE)],
-    "assessments.most_failed": lambda o: [
-        c("GET", f"/assessments/most-failed/{o.assessments().publication}", ASM_USERS)],
     "admin.users": lambda o: [c("GET", "/admin/users", {"admin"})],
     "admin.export_users": lambda o: [c("GET", "/admin/users/export.xlsx", {"admin"})],
     "admin.new_user": lambda o: both("/admin/users/new", {"admin"}),
@@ -350,6 +277,7 @@ SPEC: dict[str, Callable[[Objects], list[Case]]] = {
     "admin.audit_log": lambda o: [c("GET", "/admin/audit", {"admin"})],
     "admin.export_audit": lambda o: [c("GET", "/admin/audit/export.xlsx", {"admin"})],
     "admin.verify_audit": lambda o: [c("POST", "/admin/audit/verify", {"admin"})],
+    **ASSESSMENT_SPEC,
 }
 
 
