@@ -31,6 +31,7 @@ class C:
     is_requirement: bool = False
     points: Decimal | None = None
     veto: bool = False
+    waivable: bool = True
     check_method: str = ""
     evidence: str = ""
 

@@ -45,8 +45,12 @@
           conflict.textContent = "注意：该项在另一窗口已于 " + r.at + " 由" + (r.by || "他人") + "保存为“" + r.result +
             "”，已以您刚才的填写为准。如需恢复，请重新选择。";
         }
-        var plan = form.closest(".item").querySelector("[data-testid=plan]");
-        if (plan && plan.hasAttribute("data-unplanned")) { plan.hidden = !reply.body.gap; plan.open = reply.body.gap; }
+        var item = form.closest(".item");
+        if (reply.body.gap && !reply.body.replaced && !item.querySelector("[data-testid=plan]")) {
+          // A new gap needs its plan (五到位): the page draws that form, so open it there.
+          window.location.hash = item.id;
+          window.location.reload();
+        }
       })
       .catch(function () { state.textContent = "未保存（网络中断），请稍后重试"; });
   }

@@ -151,7 +151,8 @@ class Answer(Base):
 
     __tablename__ = "answers"
     __table_args__ = (
-        UniqueConstraint("assessment_id", "clause_key"),
+        UniqueConstraint("assessment_id", "clause_key",
+                         info={"conflict": "该项刚刚在另一窗口保存过，本次保存未生效，请再保存一次。"}),
         CheckConstraint("result <> 'na' OR na_reason <> ''", name="na_has_reason"),
     )
 

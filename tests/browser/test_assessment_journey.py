@@ -41,10 +41,11 @@ def test_an_enterprise_submits_the_county_returns_then_verifies_and_the_dashboar
     items = ent.get_by_test_id("item")
     unanswered = _unanswered(ent)
     assert unanswered, "the demo leaves ent1's assessment part-done"
-    gap = unanswered[0]
+    gap = unanswered[-1]  # answered last: a new gap reloads the page to draw its plan form
     for i in unanswered:
         _answer(items.nth(i), "不符合" if i == gap else "符合")
     expect(ent.get_by_test_id("progress")).to_have_text("100%")
+    expect(items.nth(gap).get_by_test_id("plan")).to_be_visible()
     score_before = ent.get_by_test_id("score").text_content()
     assert score_before and score_before != "—"
 
@@ -107,8 +108,8 @@ def test_two_tabs_keep_the_later_answer_and_tell_the_later_tab(new_page: NewPage
     second = first.context.new_page()
     second.goto(first.url)
     index = _unanswered(first)[0]
-    _answer(first.get_by_test_id("item").nth(index), "符合")
-    _answer(second.get_by_test_id("item").nth(index), "不符合")
-    expect(second.locator("[data-conflict]")).to_contain_text(re.compile("另一窗口.*“符合”"))
+    _answer(first.get_by_test_id("item").nth(index), "不符合")
+    _answer(second.get_by_test_id("item").nth(index), "符合")
+    expect(second.locator("[data-conflict]")).to_contain_text(re.compile("另一窗口.*“不符合”"))
     first.reload()
-    expect(first.get_by_test_id("item").nth(index).get_by_label("不符合", exact=True)).to_be_checked()
+    expect(first.get_by_test_id("item").nth(index).get_by_label("符合", exact=True)).to_be_checked()
