@@ -334,7 +334,7 @@ def generate(database_url: str, scale: float = 1.0, seed: int = 37) -> dict[str,
     if database_url.startswith("sqlite") and (path := make_url(database_url).database):
         for suffix in ("", "-wal", "-shm"):
             Path(path + suffix).unlink(missing_ok=True)
-    url, engine = migrated_engine(database_url, tempfile.mkdtemp(prefix="perf-generate-"))
+    url, engine = migrated_engine(database_url, tempfile.gettempdir())  # the URL is always given
     lap("migrate", url)
     rng = random.Random(seed)
     with use_seal(Session(engine), BENCH_SEAL) as session:
