@@ -34,7 +34,9 @@ BAND_LABELS = [f"{i * 10}–{i * 10 + 9}" for i in range(9)] + ["90–100"]
 
 
 def _region(user: User) -> Region:
-    code = (request.args.get("region") or "")[:12]
+    code = request.args.get("region") or ""
+    if code and not (code.isdigit() and len(code) <= 12):
+        raise NotFound()
     home = jurisdiction_path(user)
     if not code and user.region_code and home != "/":
         code = user.region_code
