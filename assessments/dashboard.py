@@ -29,7 +29,7 @@ from assessments.scoring import Grade
 from benchmarks.grading import RiskLevel
 from benchmarks.models import Nomination, NominationState
 from benchmarks.risk_picture import four_colour
-from core.db import round_half_up
+from core.db import Page, round_half_up
 from core.enterprises import Enterprise
 from core.regions import Region, RegionLevel
 from standards.models import Publication
@@ -141,14 +141,57 @@ def _child_names(session: Session, region: Region) -> dict[str, str]:
     return {code: name for code, name in rows}
 
 
-def county_assessments(region: Region, publication: Publication | None) -> Select[tuple[Assessment]]:
+@dataclass(frozen=True)
+class CountyRow:
+    """One line of the county's enterprise list: only what the table shows."""
+
+    id: int
+    enterprise: str
+    standard: str
+    state: AssessmentState
+    answered: int
+    total: int
+    score: Decimal | None
+    grade: Grade | None
+    gaps: int
+    is_benchmark: bool
+
+    @property
+    def progress(self) -> int:
+        return (100 * self.answered // self.total) if self.total else 0
+
+    @property
+    def result(self) -> Decimal | None:
+        """A draft's running score is not a result."""
+        return self.score if self.state in (AssessmentState.SUBMITTED, AssessmentState.VERIFIED) else None
+
+
+def county_assessments(region: Region, publication: Publication | None) -> Select[Any]:
     """The enterprises' assessments of one county: the ones in progress and the current results."""
-    stmt = select(Assessment).where(
-        Assessment.county_code == _county_of(region),
-        (Assessment.state != AssessmentState.VERIFIED) | Assessment.current.is_(True))
+    stmt = (select(Assessment.id, Enterprise.name, Publication.number, Assessment.state, Assessment.answered,
+                   Assessment.total, Assessment.score, Assessment.grade, Assessment.gaps, Assessment.is_benchmark)
+            .join(Enterprise, Enterprise.id == Assessment.enterprise_id)
+            .join(Publication, Publication.id == Assessment.publication_id)
+            .where(Assessment.county_code == _county_of(region),
+                   (Assessment.state != AssessmentState.VERIFIED) | Assessment.current.is_(True)))
     if publication is not None:
         stmt = stmt.where(Assessment.publication_id == publication.id)
     return stmt.order_by(Assessment.score.desc().nulls_last(), Assessment.id)
+
+
+def county_page(session: Session, region: Region, publication: Publication | None, page: int,
+                per_page: int = 50) -> Page[CountyRow]:
+    """One page of the county list; its total comes from the tallies, which count exactly these."""
+    counted = select(func.sum(AssessmentTally.assessments)).where(AssessmentTally.county_code == _county_of(region))
+    if publication is not None:
+        counted = counted.where(AssessmentTally.publication_id == publication.id)
+    total = int(session.scalar(counted) or 0)
+    page = min(max(page, 1), max(1, -(-total // per_page)))
+    rows = session.execute(county_assessments(region, publication).limit(per_page).offset((page - 1) * per_page))
+    items = [CountyRow(i, name, number, AssessmentState(state), answered, total_items, score,
+                       Grade(grade) if grade else None, gaps, benchmark)
+             for i, name, number, state, answered, total_items, score, grade, gaps, benchmark in rows]
+    return Page(items=items, page=page, per_page=per_page, total=total)
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,6 @@ from assessments.models import AssessmentCampaign
 from assessments.permissions import can_see_dashboard, can_use_assessments
 from assessments.scoring import Grade
 from benchmarks.grading import RiskLevel
-from core.db import paginate
 from core.errors import NotFound
 from core.people import User
 from core.regions import Region, RegionLevel
@@ -82,8 +81,8 @@ def dashboard_page() -> str:
         .limit(20)))
     county_page = None
     if region.level in (RegionLevel.COUNTY, RegionLevel.TOWNSHIP):
-        county_page = paginate(db(), dashboard.county_assessments(region, publication),
-                               bounded_int(request.args.get("page"), hi=100_000) or 1, 50)
+        county_page = dashboard.county_page(db(), region, publication,
+                                            bounded_int(request.args.get("page"), hi=100_000) or 1)
     return render_template(
         "assessments/dashboard.html", view=view, region=region, publication=publication, trail=_trail(region, user),
         publications=list(db().scalars(select(Publication).order_by(Publication.number))), charts=_charts(view),
@@ -102,10 +101,9 @@ def dashboard_export() -> Response:
     rows: list[list[Any]]
     if table == "enterprises" and region.level in (RegionLevel.COUNTY, RegionLevel.TOWNSHIP):
         header = ["企业", "依据标准", "状态", "完成（%）", "得分", "等级", "整改项"]
-        rows = [[a.enterprise.name, a.publication.number, a.state.label, a.progress,
-                 float(a.score) if a.score is not None and a.state != "draft" else None,
-                 a.grade.label if a.grade and a.state != "draft" else "", a.gaps]
-                for a in db().scalars(dashboard.county_assessments(region, publication).limit(50_000))]
+        rows = [[a.enterprise, a.standard, a.state.label, a.progress, float(a.result) if a.result is not None else None,
+                 a.grade.label if a.grade and a.result is not None else "", a.gaps]
+                for a in dashboard.county_page(db(), region, publication, 1, per_page=50_000).items]
     elif table == "campaigns":
         found = list(db().scalars(select(AssessmentCampaign).where(
             AssessmentCampaign.region_path.like(f"{region.path}%"))))
