@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from flask import flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from app.assessments import bp
+from app.assessments.common import posted_date
 from app.assessments.routes import ASSESSMENTS
 from app.auth.guards import actor, allowed
 from app.database import db
@@ -34,13 +33,9 @@ def new_campaign() -> str | Response | tuple[str, int]:
     publications = queries.assessable_publications(db())
     form = ActionForm()
     if form.validate_on_submit():
-        try:
-            deadline = dt.date.fromisoformat(request.form.get("deadline", "").strip())
-        except ValueError:
-            deadline = None
         data = campaign_services.CampaignInput(
             title=request.form.get("title", ""), publication_id=bounded_int(request.form.get("publication_id")) or 0,
-            deadline=deadline, description=request.form.get("description", ""))
+            deadline=posted_date("deadline"), description=request.form.get("description", ""))
         campaign = campaign_services.open_campaign(db(), actor(), data, publications)
         flash(f"已下达对标评估任务“{campaign.title}”，已通知辖区内相关企业。", "success")
         return redirect(url_for("assessments.campaign", campaign_id=campaign.id), code=303)

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from flask import current_app, request
+from werkzeug.wrappers import Response
 from wtforms import TextAreaField
 
 from app.database import db
+from app.downloads import attachment_response
 from app.nominations.forms import VersionedForm
 from core import audit
-from core.attachments import FileStore
+from core.attachments import Attachment, FileStore
 from core.db import Page, paginate
-from core.text import bounded_int
+from core.errors import NotFound
+from core.text import bounded_date, bounded_int
 
 
 class StepForm(VersionedForm):
@@ -27,6 +31,22 @@ def store() -> FileStore:
 
 def history(record: object) -> Page[object]:
     return paginate(db(), audit.history(record), bounded_int(request.args.get("history"), hi=100_000) or 1, 20)
+
+
+def send_stored(attachment: Attachment) -> Response:
+    """A stored upload as its download (404 in words when the file left the store)."""
+    path = store().path_for(attachment.sha256)
+    if not path.exists():
+        raise NotFound("文件已不在存储中，请联系系统管理员。")
+    return attachment_response(path, attachment.filename, attachment.content_type)
+
+
+def posted_date(name: str) -> dt.date | None:
+    """A date field as typed (2026-06-30); anything else, or a date no one could mean, is None."""
+    try:
+        return bounded_date(dt.date.fromisoformat((request.form.get(name) or "").strip()))
+    except ValueError:
+        return None
 
 
 def upload() -> tuple[str, bytes]:

@@ -7,10 +7,9 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from app.assessments import bp
-from app.assessments.common import StepForm, history, store, upload
+from app.assessments.common import StepForm, history, send_stored, store, upload
 from app.auth.guards import actor, allowed
 from app.database import db
-from app.downloads import attachment_response
 from app.forms import ActionForm
 from app.listing import Column, Listing, list_page
 from assessments import queries
@@ -77,10 +76,7 @@ def rectification_evidence(rectification_id: int, link_id: int) -> Response:
     link = next((e for e in r.evidence if e.id == link_id), None)
     if not isinstance(link, RectificationEvidence):
         raise NotFound()
-    path = store().path_for(link.attachment.sha256)
-    if not path.exists():
-        raise NotFound("文件已不在存储中，请联系系统管理员。")
-    return attachment_response(path, link.attachment.filename, link.attachment.content_type)
+    return send_stored(link.attachment)
 
 
 @bp.route("/rectifications/<int:rectification_id>/actions/<action>", methods=["POST"])

@@ -3,17 +3,15 @@ and the steps (submit, verify, return). Views load, call one service, answer."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from flask import flash, jsonify, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from app.assessments import bp
-from app.assessments.common import StepForm, history, store, upload
+from app.assessments.common import StepForm, history, posted_date, send_stored, store, upload
 from app.auth.guards import actor, allowed
 from app.database import db
-from app.downloads import attachment_response
 from app.errors import wants_json
 from app.forms import ActionForm
 from app.listing import Column, Listing, list_page
@@ -28,7 +26,7 @@ from assessments.workflow import ASSESSMENT_FLOW, Action
 from core.db import china_today
 from core.enterprises import Enterprise
 from core.errors import NotFound, ValidationError
-from core.text import bounded_date, bounded_int
+from core.text import bounded_int
 from core.workflow import transition, unmet
 
 DONE = {Action.SUBMIT: "已提交核查", Action.VERIFY: "已核查通过", Action.RETURN: "已退回企业修改"}
@@ -145,11 +143,7 @@ def attach(assessment_id: int, key: str) -> Response:
 @allowed(can_use_assessments)
 def evidence(assessment_id: int, link_id: int) -> Response:
     a = queries.get_assessment(db(), actor(), assessment_id)
-    link = answers.evidence_link(db(), a, link_id)
-    path = store().path_for(link.attachment.sha256)
-    if not path.exists():
-        raise NotFound("文件已不在存储中，请联系系统管理员。")
-    return attachment_response(path, link.attachment.filename, link.attachment.content_type)
+    return send_stored(answers.evidence_link(db(), a, link_id).attachment)
 
 
 @bp.route("/<int:assessment_id>/evidence/<int:link_id>/delete", methods=["POST"])
@@ -168,20 +162,13 @@ def save_plan(assessment_id: int, key: str) -> Response:
     a = queries.get_assessment(db(), actor(), assessment_id)
     ActionForm().validated()
     form = request.form
-    deadline = bounded_date(_date(form.get("deadline", "")))
+    deadline = posted_date("deadline")
     plans.save_plan(db(), actor(), a, key[:36], plans.PlanInput(
         measure=form.get("measure", ""), responsible=form.get("responsible", ""), funds=form.get("funds", ""),
         deadline=deadline, contingency=form.get("contingency", "")),
         bounded_int(form.get("lock_version"), lo=0) if form.get("lock_version") else None)
     flash("整改计划已保存。", "success")
     return _back(a.id, key)
-
-
-def _date(raw: str) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(raw.strip())
-    except ValueError:
-        return None
 
 
 @bp.route("/<int:assessment_id>/actions/<action>", methods=["POST"])
