@@ -77,7 +77,8 @@ def _every_gap_planned(step: Step[Assessment]) -> None:
     missing = [key for key, answer in answers.items() if answer.result in ("partial", "nonconform")
                and not _plan_complete(plans.get(key))]
     if missing:
-        labels = "、".join(sorted(plans[k].clause_label if k in plans else k for k in missing)[:5])
+        names = requirements_of(step.session, step.record.publication).by_key()
+        labels = "、".join(sorted(names[k].label if k in names else k for k in missing)[:5])
         raise ValidationError({"rectifications": f"有 {len(missing)} 项差距尚未制定完整的整改计划"
                                                  f"（整改措施、责任人、资金、时限、应急措施）：{labels}"})
 
