@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Select, false, or_, select, true
+from sqlalchemy import ColumnElement, Select, false, func, or_, select, true
 from sqlalchemy.orm import Session
 
-from assessments.models import Assessment, AssessmentCampaign, AssessmentState, Rectification
+from assessments.models import Assessment, AssessmentCampaign, AssessmentState, Rectification, RectificationState
 from assessments.permissions import is_enterprise_user
 from core.db import china_today
 from core.enterprises import Enterprise
 from core.people import User
-from core.scope import in_jurisdiction, one_or_404
+from core.scope import in_jurisdiction, jurisdiction_path, one_or_404
 from core.text import filter_text
 from standards.catalogue import status_is
 from standards.models import Publication, PublicationStatus
@@ -94,3 +94,32 @@ def assessable_publications(session: Session, industry_code: str | None = None) 
     if industry_code:
         stmt = stmt.where(Publication.industry_code == industry_code)
     return list(session.scalars(stmt.order_by(Publication.number)))
+
+
+@dataclass(frozen=True)
+class Work:
+    """What the 工作台 shows about assessments: one's own in progress, or what waits for the bureau."""
+
+    mine: list[Assessment]  # the enterprise's assessments not yet verified
+    to_verify: int  # submitted, in the bureau's jurisdiction
+    to_accept: int  # rectifications reported done, waiting for 验收销号
+    overdue: int  # open rectifications past their deadline
+
+
+def pending_work(session: Session, actor: User) -> Work:
+    mine: list[Assessment] = []
+    if is_enterprise_user(actor):
+        mine = list(session.scalars(select(Assessment).where(
+            Assessment.enterprise_id == actor.enterprise_id, Assessment.state != AssessmentState.VERIFIED)
+            .order_by(Assessment.deadline.is_(None), Assessment.deadline, Assessment.id)))
+    if jurisdiction_path(actor) is None:  # not an official: nothing waits on them
+        return Work(mine, 0, 0, 0)
+    scoped = in_jurisdiction(actor, Assessment.region_path)
+    to_verify = session.scalar(select(func.count()).select_from(Assessment).where(
+        scoped, Assessment.state == AssessmentState.SUBMITTED)) or 0
+    rectifications = select(func.count()).select_from(Rectification).join(
+        Assessment, Assessment.id == Rectification.assessment_id).where(scoped)
+    to_accept = session.scalar(rectifications.where(Rectification.state == RectificationState.DONE)) or 0
+    overdue = session.scalar(rectifications.where(Rectification.state == RectificationState.OPEN,
+                                                  Rectification.deadline < china_today())) or 0
+    return Work(mine, to_verify, to_accept, overdue)

@@ -126,3 +126,18 @@ def test_the_county_dashboard_shows_a_verified_score_and_the_province_rolls_it_u
     assert client.get(f"/assessments/most-failed/{a.publication_id}").status_code == 200
     login(world.jinan)
     assert client.get("/assessments/dashboard?region=370303").status_code == 404
+
+
+def test_the_workbench_lists_the_enterprise_s_assessment_and_what_waits_for_the_county(
+        session: Session, world: World, client: FlaskClient, login: Login) -> None:
+    a, _key = _draft(session, world)
+    login(world.ent_user)
+    mine = client.get("/").get_data(as_text=True)
+    assert 'data-testid="panel-assessments"' in mine and f"/assessments/{a.id}" in mine
+    answer_all(session, world.ent_user, a)
+    submit(session, world.ent_user, a)
+    login(world.zhangdian)
+    county = client.get("/").get_data(as_text=True)
+    assert "待核查的自评估" in county
+    login(world.jinan)
+    assert "待核查的自评估" not in client.get("/").get_data(as_text=True), "outside the jurisdiction"

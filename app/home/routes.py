@@ -10,6 +10,7 @@ from app.auth.guards import actor
 from app.database import db
 from app.forms import ActionForm
 from app.links import object_url
+from assessments import queries as assessment_queries
 from benchmarks import queries as nominations
 from core import notifications as notices
 from core.db import paginate
@@ -36,6 +37,7 @@ def index() -> str:
         "home/index.html", work=work, campaigns=campaigns, counts=counts,
         benchmarks=benchmarks, recent=recent, Role=Role, form=ActionForm(),
         review_work=pending_review_work(session, user), writing=projects_to_write(session, user),
+        assessing=assessment_queries.pending_work(session, user),
     )
 
 
